@@ -1,0 +1,147 @@
+"""The one error tree of credverify.
+
+Errors are split by what the caller should do: a *lookup* error means "this row failed, carry on";
+an *abort* error means "stop the run" (bad configuration, a broken knowledge base). Leaves also
+inherit the builtin that fits, so ``except ValueError`` keeps working for callers who know nothing
+of credverify.
+
+    CredverifyError
+    ├── InputError (ValueError)                   bad input from the user: exit code 2
+    │   ├── InvalidIdentifier                      an identifier fails its format
+    │   │   ├── InvalidFormat                      wrong characters or shape
+    │   │   ├── InvalidLength                      too short or too long
+    │   │   ├── InvalidComponent                   a part (country, prefix, type) is not allowed
+    │   │   └── InvalidChecksum                    the check digit does not match
+    │   └── UnknownName (LookupError)              an unknown scheme, adapter, rule or activity
+    ├── AbortError                                 stop the run
+    │   ├── KnowledgeBaseError                     a registries/ file is malformed
+    │   └── ConfigurationError                     bad settings (base URL, store path...)
+    └── LookupFailed                               this lookup failed; carry on with the next
+        ├── RegistryUnavailable (ConnectionError)  connection refused, DNS, 5xx after retries
+        ├── RegistryTimeout (TimeoutError)         connect or read timeout after retries
+        ├── RateLimited                            429 past the retry budget
+        ├── LayoutChanged (ValueError)             the response is not in the expected format
+        └── OfflineMiss                            offline and no cached evidence
+
+Every leaf carries a default message, so ``raise InvalidChecksum()`` reads well.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AbortError",
+    "ConfigurationError",
+    "CredverifyError",
+    "InputError",
+    "InvalidChecksum",
+    "InvalidComponent",
+    "InvalidFormat",
+    "InvalidIdentifier",
+    "InvalidLength",
+    "KnowledgeBaseError",
+    "LayoutChanged",
+    "LookupFailed",
+    "OfflineMiss",
+    "RateLimited",
+    "RegistryTimeout",
+    "RegistryUnavailable",
+    "UnknownName",
+]
+
+
+class CredverifyError(Exception):
+    """The root of every error raised on purpose by credverify."""
+
+    default_message = "credverify error"
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or self.default_message
+        super().__init__(self.message)
+
+
+class InputError(CredverifyError, ValueError):
+    """The input is not what was expected; the message says what was."""
+
+    default_message = "invalid input"
+
+
+class InvalidIdentifier(InputError):
+    """An identifier fails its format; no request is made for it."""
+
+    default_message = "the identifier is not valid"
+
+
+class InvalidFormat(InvalidIdentifier):
+    default_message = "the identifier has the wrong characters or shape"
+
+
+class InvalidLength(InvalidIdentifier):
+    default_message = "the identifier has the wrong length"
+
+
+class InvalidComponent(InvalidIdentifier):
+    default_message = "a part of the identifier is not allowed"
+
+
+class InvalidChecksum(InvalidIdentifier):
+    default_message = "the identifier's check digit does not match"
+
+
+class UnknownName(InputError, LookupError):
+    """An unknown scheme, adapter, rule or activity, with a did-you-mean suggestion."""
+
+    default_message = "unknown name"
+
+    def __init__(self, kind: str, name: str, suggestions: list[str] | None = None) -> None:
+        self.kind = kind
+        self.name = name
+        self.suggestions = suggestions or []
+        hint = f"; did you mean {' or '.join(repr(s) for s in self.suggestions)}?"
+        super().__init__(f"unknown {kind} {name!r}" + (hint if self.suggestions else ""))
+
+
+class AbortError(CredverifyError):
+    """Stop the run: carrying on would give wrong answers for every row."""
+
+    default_message = "cannot continue"
+
+
+class KnowledgeBaseError(AbortError):
+    """A file under registries/ is malformed; the message names the file, the key and a fix."""
+
+    default_message = "the knowledge base is malformed"
+
+    def __init__(self, message: str | None = None, *, path: str = "", key: str = "") -> None:
+        self.path = path
+        self.key = key
+        super().__init__(message)
+
+
+class ConfigurationError(AbortError):
+    default_message = "the configuration is not valid"
+
+
+class LookupFailed(CredverifyError):
+    """One lookup failed; the check is ``unverifiable`` and the batch carries on."""
+
+    default_message = "the registry lookup failed"
+
+
+class RegistryUnavailable(LookupFailed, ConnectionError):
+    default_message = "the registry is unavailable"
+
+
+class RegistryTimeout(LookupFailed, TimeoutError):
+    default_message = "the registry did not answer in time"
+
+
+class RateLimited(LookupFailed):
+    default_message = "the registry kept rate-limiting past the retry budget"
+
+
+class LayoutChanged(LookupFailed, ValueError):
+    default_message = "the registry answered in a format this adapter does not recognise"
+
+
+class OfflineMiss(LookupFailed):
+    default_message = "offline, and no cached evidence for this lookup"

@@ -1,0 +1,562 @@
+"""The knowledge base: credential schemes, jurisdictions, recognition arrangements and target
+activities, loaded from the TOML files under ``registries/`` into typed, validated objects.
+
+The data is reviewed like code and ships inside the wheel (``credverify/registries``); a source
+checkout loads the top-level ``registries/`` folder instead. A user overrides directory with the
+same layout (``CREDVERIFY_REGISTRIES`` or ``--registries DIR``) adds entries or replaces them by id.
+
+Dates are half-open periods: ``from`` is the first day a fact holds, ``until`` the first day it no
+longer does. Every fact carries a citation and the date it was last checked (``checked``); a fact
+the sources leave open is marked ``confidence = "uncertain"`` and the rule engine treats it so.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from collections.abc import Iterable, Mapping
+from datetime import date
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from credverify.errors import KnowledgeBaseError, UnknownName
+from credverify.identifiers import KINDS as IDENTIFIER_KINDS
+
+__all__ = [
+    "Activity",
+    "Arrangement",
+    "Condition",
+    "Confidence",
+    "CredentialSpec",
+    "Grant",
+    "IdentifierMapping",
+    "KnowledgeBase",
+    "LegalBasis",
+    "Period",
+    "Requirement",
+    "Scheme",
+    "SchemeKind",
+    "Tier",
+    "bundled_registries_dir",
+    "load",
+]
+
+OVERRIDES_ENV = "CREDVERIFY_REGISTRIES"
+
+
+class Confidence(StrEnum):
+    CERTAIN = "certain"
+    UNCERTAIN = "uncertain"
+
+
+class SchemeKind(StrEnum):
+    TRADE = "trade"
+    PRACTITIONER = "practitioner"
+    SCREENING = "screening"
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Period(_Entry):
+    """A half-open period ``[from, until)``; either end may be open."""
+
+    start: date | None = Field(default=None, alias="from")
+    until: date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.start and self.until and self.until <= self.start:
+            raise ValueError(f"'until' ({self.until}) must come after 'from' ({self.start})")
+        return self
+
+    def contains(self, day: date) -> bool:
+        started = self.start is None or self.start <= day
+        return started and (self.until is None or day < self.until)
+
+    def describe(self) -> str:
+        start = self.start.isoformat() if self.start else "..."
+        end = self.until.isoformat() if self.until else "..."
+        return f"from {start} until {end}"
+
+
+class Sourced(_Entry):
+    """A fact with its source."""
+
+    citation: str = Field(min_length=3)
+    url: str | None = None
+    checked: date = Field(description="When the fact was last checked against its source.")
+    confidence: Confidence = Confidence.CERTAIN
+    note: str = ""
+
+
+class Tier(Period):
+    id: str
+    name: str
+    note: str = ""
+    confidence: Confidence = Confidence.CERTAIN
+
+
+class LegalBasis(Period):
+    id: str
+    title: str
+    tiers: tuple[str, ...] = ()
+    citation: str = Field(min_length=3)
+    url: str | None = None
+    confidence: Confidence = Confidence.CERTAIN
+    superseded_by: str | None = None
+    note: str = ""
+
+
+class Scheme(Sourced):
+    """A credential scheme: who issues it, under which law, with which tiers and identifiers."""
+
+    id: str
+    name: str
+    authority: str
+    kind: SchemeKind
+    jurisdiction: str = Field(description="Issuing jurisdiction; US licences: 'US' (states issue).")
+    summary: str = ""
+    identifier_kinds: tuple[str, ...] = ()
+    adapters: tuple[str, ...] = ()
+    tiers: tuple[Tier, ...] = ()
+    legal_basis: tuple[LegalBasis, ...] = ()
+
+    @field_validator("identifier_kinds")
+    @classmethod
+    def _known_kinds(cls, kinds: tuple[str, ...]) -> tuple[str, ...]:
+        for kind in kinds:
+            if kind not in IDENTIFIER_KINDS:
+                raise ValueError(_unknown("identifier kind", kind, IDENTIFIER_KINDS))
+        return kinds
+
+    @model_validator(mode="after")
+    def _tiers_consistent(self) -> Scheme:
+        tier_ids = [t.id for t in self.tiers]
+        if len(set(tier_ids)) != len(tier_ids):
+            raise ValueError(f"duplicate tier ids in {tier_ids}")
+        for basis in self.legal_basis:
+            for tier in basis.tiers:
+                if tier not in tier_ids:
+                    raise ValueError(
+                        f"legal_basis {basis.id!r}: " + _unknown("tier", tier, tier_ids)
+                    )
+        return self
+
+    def tier(self, tier_id: str) -> Tier:
+        for tier in self.tiers:
+            if tier.id == tier_id:
+                return tier
+        raise UnknownName(
+            f"tier of {self.id}", tier_id, _suggest(tier_id, [t.id for t in self.tiers])
+        )
+
+    def basis_on(self, day: date) -> LegalBasis | None:
+        """The legal basis in force on ``day``, if the knowledge base knows one."""
+        for basis in self.legal_basis:
+            if basis.contains(day):
+                return basis
+        return None
+
+
+class Member(Period):
+    code: str
+    confirmed_from: date | None = Field(
+        default=None,
+        description="When the real start is not known: the earliest day the sources confirm it.",
+    )
+    withdrew: date | None = Field(
+        default=None, description="Date of leaving, where EU law kept applying after it."
+    )
+    note: str = ""
+
+
+class Union(Sourced):
+    """Jurisdictions treated as one for recognition (the EU customs territory, the EEA)."""
+
+    id: str
+    name: str
+    members: tuple[Member, ...]
+
+    def members_on(self, day: date) -> list[str]:
+        return sorted(m.code for m in self.members if m.contains(day))
+
+
+class Territory(Sourced):
+    """A special territory with its own code, part of a country (XI: Northern Ireland)."""
+
+    code: str
+    name: str
+    part_of: str
+    also_in: tuple[Member, ...] = Field(
+        default=(), description="Unions whose rules apply to the territory, as periods by union id."
+    )
+
+
+class JurisdictionsFile(_Entry):
+    unions: tuple[Union, ...] = ()
+    territories: tuple[Territory, ...] = ()
+
+
+class CredentialSpec(_Entry):
+    """Which credentials a rule speaks of: a scheme, optionally some tiers and where issued.
+
+    ``issued_in`` is an area (``CN``, ``EU``), ``"target"`` (issued by the target jurisdiction
+    itself, as a US state licence must be), ``"members"`` (by a member of the arrangement), or
+    empty for "where the scheme itself says".
+    """
+
+    scheme: str
+    tiers: tuple[str, ...] = Field(default=(), description="Empty: any tier.")
+    issued_in: str | None = None
+
+    def covers_tier(self, tier: str | None) -> bool:
+        return not self.tiers or (tier is not None and tier in self.tiers)
+
+
+class IdentifierMapping(_Entry):
+    """An identifier the holder or their partner must supply for the benefit to reach the border."""
+
+    kind: str
+    remedy: str
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        if kind not in IDENTIFIER_KINDS:
+            raise ValueError(_unknown("identifier kind", kind, IDENTIFIER_KINDS))
+        return kind
+
+
+class Condition(_Entry):
+    """A condition of a grant. ``fact`` names what a caller may confirm (``facts={fact: True}``)."""
+
+    id: str
+    description: str
+    remedy: str = ""
+    check: str = Field(
+        default="confirm",
+        description="'confirm': only the caller can confirm it; 'home-state-member': the "
+        "companion credential's issuing state must be a member of the arrangement; "
+        "'issued-in-area': the holder's credential must be issued in `area`.",
+    )
+    area: str | None = None
+
+
+class Grant(Period):
+    """One direction of recognition: these credentials count there, for these activities."""
+
+    id: str
+    holder: CredentialSpec
+    recognized_in: str = Field(description="An area, or 'members' for the arrangement's members.")
+    benefits: tuple[str, ...] = Field(min_length=1, description="Activity ids the grant covers.")
+    excluded_benefits: tuple[str, ...] = ()
+    requires: tuple[CredentialSpec, ...] = Field(
+        default=(), description="Companion credentials the holder must also have."
+    )
+    conditions: tuple[Condition, ...] = ()
+    mappings: tuple[IdentifierMapping, ...] = ()
+    limits: str = Field(default="", description="A limit that makes recognition partial.")
+    confirmed_from: date | None = Field(
+        default=None,
+        description="When the real start is not known: the earliest day the sources confirm it.",
+    )
+    confidence: Confidence = Confidence.CERTAIN
+    citation: str | None = None
+    url: str | None = None
+    note: str = ""
+
+
+class Arrangement(Sourced):
+    """A recognition arrangement: an MRA, a compact, a trade agreement chapter, a route."""
+
+    id: str
+    kind: str = Field(pattern=r"^(mutual-recognition|compact|agreement|route)$")
+    title: str
+    parties: tuple[str, ...] = ()
+    signed: date | None = None
+    members: tuple[Member, ...] = ()
+    grants: tuple[Grant, ...] = ()
+    remedy: str = Field(default="", description="For routes: how to get recognised.")
+
+    @model_validator(mode="after")
+    def _unique_grants(self) -> Arrangement:
+        ids = [g.id for g in self.grants]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"duplicate grant ids in {ids}")
+        return self
+
+    def member_on(self, jurisdiction: str, day: date) -> Member | None:
+        for member in self.members:
+            if member.code == jurisdiction and member.contains(day):
+                return member
+        return None
+
+
+class Requirement(Sourced):
+    """What an activity needs in one area: one of the native credentials."""
+
+    area: str = Field(alias="in")
+    native: tuple[CredentialSpec, ...]
+    binding: bool = Field(
+        default=True, description="False when it is an expectation (employers, insurers), not law."
+    )
+    remedy: str
+    route: str | None = Field(default=None, description="An arrangement id of kind 'route'.")
+
+
+class Activity(_Entry):
+    """A target activity (``aeo-security-benefits``, ``title:clinical-psychologist``)."""
+
+    id: str
+    kind: str = Field(pattern=r"^(trade|practitioner)$")
+    title: str
+    description: str = ""
+    unrecognized_gap: str = Field(
+        default="no-arrangement", pattern=r"^(no-arrangement|registration-required)$"
+    )
+    protected_title: bool = False
+    requirements: tuple[Requirement, ...] = Field(min_length=1)
+
+
+class ActivitiesFile(_Entry):
+    activities: tuple[Activity, ...]
+
+
+_ModelT = TypeVar("_ModelT", bound=BaseModel)
+
+
+class KnowledgeBase:
+    """The loaded, validated knowledge base. Build it with :func:`load`."""
+
+    def __init__(
+        self,
+        schemes: Mapping[str, Scheme],
+        unions: Mapping[str, Union],
+        territories: Mapping[str, Territory],
+        sources: Iterable[Path],
+        arrangements: Mapping[str, Arrangement] | None = None,
+        activities: Mapping[str, Activity] | None = None,
+    ) -> None:
+        self.schemes = dict(sorted(schemes.items()))
+        self.unions = dict(unions)
+        self.territories = dict(territories)
+        self.sources = tuple(sources)
+        self.arrangements = dict(sorted((arrangements or {}).items()))
+        self.activities = dict(sorted((activities or {}).items()))
+
+    def scheme(self, scheme_id: str) -> Scheme:
+        try:
+            return self.schemes[scheme_id]
+        except KeyError:
+            raise UnknownName("scheme", scheme_id, _suggest(scheme_id, self.schemes)) from None
+
+    def arrangement(self, arrangement_id: str) -> Arrangement:
+        try:
+            return self.arrangements[arrangement_id]
+        except KeyError:
+            suggestions = _suggest(arrangement_id, self.arrangements)
+            raise UnknownName("rule", arrangement_id, suggestions) from None
+
+    def activity(self, activity_id: str) -> Activity:
+        try:
+            return self.activities[activity_id]
+        except KeyError:
+            suggestions = _suggest(activity_id, self.activities)
+            raise UnknownName("activity", activity_id, suggestions) from None
+
+    def country_of(self, jurisdiction: str) -> str:
+        """The country a jurisdiction belongs to: 'US-CA' -> 'US', 'XI' -> 'GB', 'NL' -> 'NL'."""
+        code = jurisdiction.upper()
+        if code in self.territories:
+            return self.territories[code].part_of
+        return code.split("-", 1)[0]
+
+    def areas_of(self, jurisdiction: str, day: date) -> list[str]:
+        """Every area a jurisdiction lies in on ``day``, most specific first.
+
+        ``areas_of("US-CA", d)`` is ``["US-CA", "US"]``; ``areas_of("NL", d)`` is
+        ``["NL", "EEA", "EU"]``; Northern Ireland (``XI``) is in GB and, for goods, under EU rules.
+        """
+        code = jurisdiction.upper()
+        areas = [code]
+        country = self.country_of(code)
+        if country != code:
+            areas.append(country)
+        territory = self.territories.get(code)
+        if territory:
+            areas.extend(m.code for m in territory.also_in if m.contains(day))
+        for union in sorted(self.unions.values(), key=lambda u: u.id, reverse=True):
+            if any(m.code == country and m.contains(day) for m in union.members):
+                areas.append(union.id)
+        return list(dict.fromkeys(areas))
+
+    def within(self, jurisdiction: str, area: str, day: date) -> bool:
+        """True when ``jurisdiction`` lies in ``area`` on ``day`` (NL in the EU; GB not in 2021)."""
+        return area.upper() in self.areas_of(jurisdiction, day)
+
+
+def bundled_registries_dir() -> Path:
+    """The knowledge base shipped with the package, or the checkout's ``registries/``."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "registries", here.parent.parent / "registries"):
+        if (candidate / "jurisdictions.toml").is_file():
+            return candidate
+    raise KnowledgeBaseError(f"no knowledge base found next to {here}")
+
+
+def load(overrides: Path | str | None = None) -> KnowledgeBase:
+    """Load and validate the bundled knowledge base, then the user's overrides directory.
+
+    ``overrides`` defaults to ``$CREDVERIFY_REGISTRIES``; entries there add to or replace the
+    bundled ones by id. The result is cached per overrides directory.
+    """
+    chosen = overrides if overrides is not None else os.environ.get(OVERRIDES_ENV) or None
+    return _load_cached(Path(chosen).resolve() if chosen else None)
+
+
+@cache
+def _load_cached(overrides: Path | None) -> KnowledgeBase:
+    roots = [bundled_registries_dir()]
+    if overrides is not None:
+        if not overrides.is_dir():
+            raise KnowledgeBaseError(
+                f"{overrides}: the registries overrides directory does not exist",
+                path=str(overrides),
+            )
+        roots.append(overrides)
+    schemes: dict[str, Scheme] = {}
+    unions: dict[str, Union] = {}
+    territories: dict[str, Territory] = {}
+    arrangements: dict[str, Arrangement] = {}
+    activities: dict[str, Activity] = {}
+    sources: list[Path] = []
+    for root in roots:
+        schemes.update(_load_folder(root / "schemes", Scheme, sources))
+        arrangements.update(_load_folder(root / "arrangements", Arrangement, sources))
+        activities_file = root / "activities.toml"
+        if activities_file.is_file():
+            activities.update({a.id: a for a in _parse(activities_file, ActivitiesFile).activities})
+            sources.append(activities_file)
+        jurisdictions = root / "jurisdictions.toml"
+        if jurisdictions.is_file():
+            parsed = _parse(jurisdictions, JurisdictionsFile)
+            unions.update({u.id: u for u in parsed.unions})
+            territories.update({t.code: t for t in parsed.territories})
+            sources.append(jurisdictions)
+    kb = KnowledgeBase(schemes, unions, territories, sources, arrangements, activities)
+    _cross_check(kb)
+    return kb
+
+
+_IdT = TypeVar("_IdT", Scheme, Arrangement)
+
+
+def _load_folder(folder: Path, model: type[_IdT], sources: list[Path]) -> dict[str, _IdT]:
+    """One entry per file; the file name must be the entry's id."""
+    entries: dict[str, _IdT] = {}
+    for path in sorted(folder.glob("*.toml")):
+        entry = _parse(path, model)
+        if path.stem != entry.id:
+            raise KnowledgeBaseError(
+                f"{path}: id {entry.id!r} does not match the file name {path.stem!r}",
+                path=str(path),
+                key="id",
+            )
+        entries[entry.id] = entry
+        sources.append(path)
+    return entries
+
+
+def _cross_check(kb: KnowledgeBase) -> None:
+    """References between files must resolve: schemes, tiers, activities and route ids."""
+
+    def spec_ok(where: str, spec: CredentialSpec) -> None:
+        scheme = kb.schemes.get(spec.scheme)
+        if scheme is None:
+            raise KnowledgeBaseError(f"{where}: " + _unknown("scheme", spec.scheme, kb.schemes))
+        known_tiers = [t.id for t in scheme.tiers]
+        for tier in spec.tiers:
+            if tier not in known_tiers:
+                raise KnowledgeBaseError(
+                    f"{where}: " + _unknown(f"tier of {scheme.id}", tier, known_tiers)
+                )
+
+    for arrangement in kb.arrangements.values():
+        for grant in arrangement.grants:
+            where = f"arrangement {arrangement.id}, grant {grant.id}"
+            spec_ok(where, grant.holder)
+            for companion in grant.requires:
+                spec_ok(where, companion)
+            for benefit in (*grant.benefits, *grant.excluded_benefits):
+                if kb.activities and benefit not in kb.activities:
+                    raise KnowledgeBaseError(
+                        f"{where}: " + _unknown("activity", benefit, kb.activities)
+                    )
+    for activity in kb.activities.values():
+        for requirement in activity.requirements:
+            where = f"activity {activity.id}, requirement in {requirement.area}"
+            for spec in requirement.native:
+                spec_ok(where, spec)
+            if requirement.route and requirement.route not in kb.arrangements:
+                raise KnowledgeBaseError(
+                    f"{where}: " + _unknown("route", requirement.route, kb.arrangements)
+                )
+
+
+def _parse(path: Path, model: type[_ModelT]) -> _ModelT:
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KnowledgeBaseError(f"{path}: cannot read: {exc}", path=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise KnowledgeBaseError(f"{path}: not valid TOML: {exc}", path=str(path)) from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = _key_path(first["loc"])
+        message = first["msg"]
+        if first["type"] == "extra_forbidden":
+            leaf = str(first["loc"][-1])
+            hint = _suggest(leaf, _field_names())
+            message = "unknown key" + (f"; did you mean {hint[0]!r}?" if hint else "")
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise KnowledgeBaseError(
+            f"{path}: {key}: {message}{more}", path=str(path), key=key
+        ) from None
+
+
+def _key_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+@cache
+def _field_names() -> tuple[str, ...]:
+    names: set[str] = set()
+    models: tuple[type[BaseModel], ...] = (
+        Scheme, Tier, LegalBasis, Union, Member, Territory, JurisdictionsFile, Arrangement,
+        Grant, CredentialSpec, IdentifierMapping, Condition, Requirement, Activity,
+    )  # fmt: skip
+    for model in models:
+        for name, info in model.model_fields.items():
+            names.add(info.alias or name)
+    return tuple(sorted(names))
+
+
+def _suggest(name: str, choices: Iterable[str]) -> list[str]:
+    return difflib.get_close_matches(name, list(choices), n=2, cutoff=0.6)
+
+
+def _unknown(kind: str, name: str, choices: Iterable[str]) -> str:
+    hint = _suggest(name, choices)
+    return f"unknown {kind} {name!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
