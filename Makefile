@@ -23,6 +23,12 @@ run: $(STAMP)
 	$(BIN)/credverify identify DEAEOF1234
 	@echo "== A scheme whose rules changed over time =="
 	$(BIN)/credverify schemes show cn.aeo
+	@echo "== The Rotterdam case: a General Certified Chinese supplier, goods bound for NL in 2019 =="
+	$(BIN)/credverify assess --scheme cn.aeo --tier general --from CN --to NL --as-of 2019-06-01
+	@echo "== The same supplier once Advanced Certified =="
+	$(BIN)/credverify assess --scheme cn.aeo --tier advanced --from CN --to NL --as-of 2016-01-01
+	@echo "== A US-licensed psychologist and a protected UK title =="
+	$(BIN)/credverify assess --scheme us.licence.psychologist --from US-CA --to GB --activity title:clinical-psychologist
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

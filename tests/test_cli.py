@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -110,3 +111,103 @@ def test_a_bad_overrides_directory_is_exit_2(capsys: pytest.CaptureFixture[str])
 def test_an_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, _ = run(capsys, "identify", "X", "--bogus")
     assert code == 2
+
+
+def test_assess_the_rotterdam_case_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "assess", "--scheme", "cn.aeo", "--tier", "general", "--from", "CN",
+        "--to", "NL", "--as-of", "2019-06-01", "--json",
+    )  # fmt: skip
+    assert code == 0
+    data = json.loads(out)
+    assert data["outcome"] == "not-recognized"
+    assert data["hypothetical"] is True
+    assert data["as_of"] == "2019-06-01"
+    assert data["target"] == {"jurisdiction": "NL", "activity": "aeo-security-benefits"}
+    gap = data["gaps"][0]
+    assert gap["code"] == "tier-not-covered"
+    for key in ("severity", "message", "rule", "citation", "remedy"):
+        assert gap[key], key
+
+
+def test_assess_in_words_with_the_trace(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "assess", "--scheme", "us.licence.psychologist", "--from", "US-CA",
+        "--to", "GB", "--activity", "title:clinical-psychologist", "--explain",
+    )  # fmt: skip
+    assert code == 0
+    assert "NOT-RECOGNIZED" in out
+    assert "registration-required" in out
+    assert "international route" in out
+    assert "trace:" in out
+
+
+def test_assess_several_claims_from_a_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    claims = tmp_path / "clinician.json"
+    claims.write_text(
+        json.dumps(
+            [
+                {"scheme": "us.licence.psychologist", "jurisdiction": "US-PA"},
+                {"scheme": "us.psypact", "tier": "apit"},
+            ]
+        )
+    )
+    code, out, _ = run(
+        capsys, "assess", "--claims", str(claims), "--to", "US-TX",
+        "--activity", "telehealth:psychology", "--json",
+    )  # fmt: skip
+    assert code == 0
+    assert json.loads(out)["outcome"] == "recognized"
+
+
+def test_assess_a_fact_can_deny_a_condition(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(
+        capsys, "assess", "--scheme", "eu.aeo", "--tier", "AEOS", "--from", "DE", "--to", "US",
+        "--fact", "data-sharing-consent=no", "--json",
+    )  # fmt: skip
+    assert json.loads(out)["outcome"] == "not-recognized"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["assess", "--to", "NL"], "--scheme"),
+        (["assess", "--scheme", "cn.aeo", "--to", "NL", "--as-of", "2019-13-01"], "YYYY-MM-DD"),
+        (["assess", "--scheme", "us.licence.psychologist", "--to", "GB"], "--activity"),
+        (["assess", "--scheme", "cn.aeo", "--to", "NL", "--activity", "aeo-securty"], "did you"),
+        (["assess", "--scheme", "cn.aeo", "--to", "NL", "--fact", "consent"], "NAME=yes"),
+    ],
+)
+def test_assess_bad_input_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], args: list[str], expected: str
+) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert expected in err
+    assert "Traceback" not in err
+
+
+def test_assess_a_broken_claims_file_names_the_claim_and_field(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    claims = tmp_path / "claims.json"
+    claims.write_text(json.dumps([{"scheme": "cn.aeo"}, {"tier": "advanced"}]))
+    code, _, err = run(capsys, "assess", "--claims", str(claims), "--to", "NL")
+    assert code == 2
+    assert "claim 2: scheme" in err
+
+
+def test_rules_list_and_show(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "rules", "list", "--json")
+    assert code == 0
+    ids = {r["id"] for r in json.loads(out)}
+    assert {"eu-cn-mra", "eu-us-mra", "psypact", "gb-hcpc-international-route"} <= ids
+    code, out, _ = run(capsys, "rules", "show", "eu-cn-mra")
+    assert code == 0
+    assert "2015-11-01" in out
+    assert "cn.aeo-code" in out
+    code, _, err = run(capsys, "rules", "show", "eu-cn-mr")
+    assert code == 2
+    assert "did you mean 'eu-cn-mra'" in err

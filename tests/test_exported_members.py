@@ -7,7 +7,7 @@ import credverify
 INTENDED = {
     "Assessment", "Candidate", "Check", "CheckStatus", "Claim", "CredverifyError", "Evidence",
     "Gap", "GapCode", "InvalidIdentifier", "KnowledgeBase", "Outcome", "RegistryRecord",
-    "Screening", "ScreeningResult", "Severity", "Target", "__version__", "identify",
+    "Screening", "ScreeningResult", "Severity", "Target", "__version__", "assess", "identify",
     "load_knowledge",
 }  # fmt: skip
 

@@ -98,10 +98,10 @@ checked = 2026-11-29
 
 
 def test_overrides_add_and_replace_entries_by_id(tmp_path: Path) -> None:
-    _write(tmp_path, "schemes/cn.aeo.toml", MINIMAL_SCHEME.format(id="cn.aeo", name="Replaced"))
+    _write(tmp_path, "schemes/us.npi.toml", MINIMAL_SCHEME.format(id="us.npi", name="Replaced"))
     _write(tmp_path, "schemes/xx.test.toml", MINIMAL_SCHEME.format(id="xx.test", name="Added"))
     kb = knowledge.load(tmp_path)
-    assert kb.scheme("cn.aeo").name == "Replaced"
+    assert kb.scheme("us.npi").name == "Replaced"
     assert kb.scheme("xx.test").name == "Added"
     assert kb.scheme("eu.aeo").tiers  # the rest still comes from the bundled files
 

@@ -34,6 +34,7 @@ _PUBLIC: dict[str, str] = {
     "ScreeningResult": "credverify.records",
     "Severity": "credverify.records",
     "Target": "credverify.records",
+    "assess": "credverify.recognition",
     "identify": "credverify.identifiers",
     "load_knowledge": "credverify.knowledge",
 }
@@ -58,6 +59,7 @@ __all__ = [
     "Severity",
     "Target",
     "__version__",
+    "assess",
     "identify",
     "load_knowledge",
 ]
@@ -67,6 +69,7 @@ if TYPE_CHECKING:
     from credverify.identifiers import Candidate, identify
     from credverify.knowledge import KnowledgeBase
     from credverify.knowledge import load as load_knowledge
+    from credverify.recognition import assess
     from credverify.records import (
         Assessment,
         Check,

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -18,6 +19,10 @@ from rich.table import Table
 
 from credverify import __version__
 from credverify.errors import AbortError, CredverifyError, InputError
+
+if TYPE_CHECKING:
+    from credverify.knowledge import KnowledgeBase
+    from credverify.records import Assessment, Claim
 
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
@@ -44,6 +49,10 @@ schemes_app = typer.Typer(
     help="The credential schemes the knowledge base knows.", no_args_is_help=True
 )
 app.add_typer(schemes_app, name="schemes")
+rules_app = typer.Typer(
+    help="The recognition rules: arrangements (MRAs, compacts, routes).", no_args_is_help=True
+)
+app.add_typer(rules_app, name="rules")
 
 _state: dict[str, Path | None] = {"registries": None}
 
@@ -72,7 +81,7 @@ def _root(
     _state["registries"] = registries
 
 
-def _knowledge() -> Any:
+def _knowledge() -> KnowledgeBase:
     from credverify import knowledge
 
     return knowledge.load(_state["registries"])
@@ -180,15 +189,238 @@ def schemes_show(
         stdout.print(basis)
 
 
+def _parse_date(text: str | None, option: str) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option}: expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _parse_facts(pairs: list[str]) -> dict[str, bool]:
+    answers = {"yes": True, "true": True, "no": False, "false": False}
+    facts: dict[str, bool] = {}
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        if not name or value.lower() not in answers:
+            raise InputError(f"--fact: expected NAME=yes or NAME=no, got {pair!r}")
+        facts[name] = answers[value.lower()]
+    return facts
+
+
+def _read_claims(path: Path) -> list[Claim]:
+    from pydantic import ValidationError
+
+    from credverify.records import Claim
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: expected a JSON list of claims: {exc}") from None
+    if not isinstance(data, list) or not data:
+        raise InputError(f"{path}: expected a non-empty JSON list of claims")
+    claims = []
+    for number, item in enumerate(data, start=1):
+        try:
+            claims.append(Claim.model_validate(item))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "claim"
+            raise InputError(f"{path}: claim {number}: {where}: {first['msg']}") from None
+    return claims
+
+
+def _print_assessment(assessment: Assessment) -> None:
+    colour = {"recognized": "green", "partial": "yellow", "unknown": "yellow"}.get(
+        assessment.outcome.value, "red"
+    )
+    stdout.print(
+        f"[bold {colour}]{assessment.outcome.value.upper()}[/]: {assessment.target} "
+        f"as of {assessment.as_of.isoformat()}"
+        + (" (hypothetical: claims assessed as if verified)" if assessment.hypothetical else "")
+    )
+    for basis in assessment.bases:
+        stdout.print(f"  because {basis.message}", markup=False)
+        stdout.print(f"    source: {basis.citation}", markup=False)
+    for gap in assessment.gaps:
+        stdout.print(f"  {gap.severity.value}: {gap.code.value}: {gap.message}", markup=False)
+        stdout.print(f"    rule: {gap.rule}; source: {gap.citation}", markup=False)
+        if gap.remedy:
+            stdout.print(f"    remedy: {gap.remedy}", markup=False)
+
+
+@app.command()
+def assess(
+    to: Annotated[str, typer.Option("--to", help="Target jurisdiction: NL, GB, US-TX...")],
+    scheme: Annotated[
+        str | None, typer.Option("--scheme", help="The credential's scheme id, e.g. cn.aeo.")
+    ] = None,
+    tier: Annotated[str | None, typer.Option("--tier", help="Tier id, e.g. advanced.")] = None,
+    issued_in: Annotated[
+        str | None, typer.Option("--from", help="Where it was issued: DE, CN, US-CA...")
+    ] = None,
+    activity: Annotated[
+        str | None,
+        typer.Option(
+            "--activity", help="Target activity (default for trade: aeo-security-benefits)."
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Assess on this date (YYYY-MM-DD; default today).")
+    ] = None,
+    claims_file: Annotated[
+        Path | None,
+        typer.Option("--claims", help="A JSON list of claims, e.g. a licence plus PSYPACT APIT."),
+    ] = None,
+    facts: Annotated[
+        list[str] | None,
+        typer.Option("--fact", help="Confirm a condition: NAME=yes|no (repeatable)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Print the rule trace too.")] = False,
+) -> None:
+    """Say whether a credential counts for an activity in another jurisdiction, and what is missing.
+
+    The credential is hypothetical (assessed as if verified). Examples:
+
+      credverify assess --scheme cn.aeo --tier general --to NL --as-of 2019-06-01
+
+      credverify assess --scheme eu.aeo --tier AEOS --from DE --to US --json
+
+      credverify assess --scheme us.licence.psychologist --from US-CA --to GB
+      --activity title:clinical-psychologist
+
+      credverify assess --claims clinician.json --to US-TX --activity telehealth:psychology
+    """
+    from credverify.recognition import assess as assess_claims
+    from credverify.records import Claim, Target
+
+    kb = _knowledge()
+    if claims_file is not None:
+        claims = _read_claims(claims_file)
+    elif scheme is not None:
+        claims = [Claim(scheme=scheme, tier=tier, jurisdiction=issued_in)]
+    else:
+        raise InputError("give --scheme (one credential) or --claims FILE (several)")
+    if activity is None:
+        if kb.scheme(claims[0].scheme).kind.value != "trade":
+            raise InputError(
+                "--activity is needed for this scheme, e.g. title:clinical-psychologist, "
+                "telehealth:psychology or practise:counselling"
+            )
+        activity = "aeo-security-benefits"
+    assessment = assess_claims(
+        claims,
+        Target(to, activity),
+        _parse_date(as_of, "--as-of"),
+        facts=_parse_facts(facts or []),
+        knowledge=kb,
+    )
+    if as_json:
+        _print_json(assessment.model_dump(mode="json"))
+        return
+    _print_assessment(assessment)
+    if explain and assessment.trace:
+        stdout.print("  trace:")
+        for step in assessment.trace:
+            stdout.print(f"    {step.verdict.value} {step.rule}: {step.message}", markup=False)
+
+
+@rules_app.command("list")
+def rules_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List every recognition arrangement.
+
+    Example:
+
+      credverify rules list --json
+    """
+    kb = _knowledge()
+    rows = [
+        {
+            "id": a.id,
+            "kind": a.kind,
+            "title": a.title,
+            "parties": list(a.parties),
+            "grants": len(a.grants),
+            "confidence": a.confidence.value,
+        }
+        for a in kb.arrangements.values()
+    ]
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(title="Recognition arrangements")
+    for column in ("id", "kind", "title", "grants", "confidence"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            str(row["id"]), str(row["kind"]), str(row["title"]), str(row["grants"]),
+            str(row["confidence"]),
+        )  # fmt: skip
+    stdout.print(table)
+
+
+@rules_app.command("show")
+def rules_show(
+    rule_id: Annotated[str, typer.Argument(metavar="ID", help="An arrangement id: eu-cn-mra.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one arrangement: who is recognised where, for what, from when, on which conditions.
+
+    Example:
+
+      credverify rules show eu-cn-mra
+    """
+    arrangement = _knowledge().arrangement(rule_id)
+    if as_json:
+        _print_json(arrangement.model_dump(mode="json", by_alias=True))
+        return
+    stdout.print(f"[bold]{arrangement.id}[/bold]: {arrangement.title} ({arrangement.kind})")
+    stdout.print(f"Source: {arrangement.citation}", markup=False)
+    if arrangement.url:
+        stdout.print(f"        {arrangement.url}", markup=False)
+    if arrangement.note:
+        stdout.print(arrangement.note, markup=False)
+    if arrangement.remedy:
+        stdout.print(f"How: {arrangement.remedy}", markup=False)
+    for g in arrangement.grants:
+        holder = g.holder.scheme + (f" ({', '.join(g.holder.tiers)})" if g.holder.tiers else "")
+        uncertain = " [uncertain]" if g.confidence.value == "uncertain" else ""
+        period = g.describe()
+        if g.start is None and g.confirmed_from:
+            period = f"in force by {g.confirmed_from.isoformat()} (start not given)"
+        stdout.print(
+            f"- {g.id}: {holder} recognised in {g.recognized_in}, {period}{uncertain}",
+            markup=False,
+        )
+        stdout.print(f"    for: {', '.join(g.benefits)}", markup=False)
+        if g.excluded_benefits:
+            stdout.print(f"    not for: {', '.join(g.excluded_benefits)}", markup=False)
+        for condition in g.conditions:
+            stdout.print(f"    condition {condition.id}: {condition.description}", markup=False)
+        for mapping in g.mappings:
+            stdout.print(f"    identifier {mapping.kind}: {mapping.remedy}", markup=False)
+        if g.limits:
+            stdout.print(f"    limit: {g.limits}", markup=False)
+    if arrangement.members:
+        members = ", ".join(m.code for m in arrangement.members)
+        stdout.print(f"Members: {members}", markup=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: turns credverify's errors into one clear line and an exit code."""
     try:
         app(args=argv, prog_name="credverify")
     except (InputError, AbortError) as exc:
-        stderr.print(f"error: {exc}", markup=False)
+        stderr.print(f"error: {exc}", markup=False, soft_wrap=True)
         sys.exit(EXIT_USAGE)
     except CredverifyError as exc:
-        stderr.print(f"error: {exc}", markup=False)
+        stderr.print(f"error: {exc}", markup=False, soft_wrap=True)
         sys.exit(EXIT_INTERNAL)
     except Exception as exc:
         if os.environ.get("CREDVERIFY_DEBUG"):

@@ -81,9 +81,12 @@ class Period(_Entry):
         return started and (self.until is None or day < self.until)
 
     def describe(self) -> str:
-        start = self.start.isoformat() if self.start else "..."
-        end = self.until.isoformat() if self.until else "..."
-        return f"from {start} until {end}"
+        parts = []
+        if self.start:
+            parts.append(f"from {self.start.isoformat()}")
+        if self.until:
+            parts.append(f"until {self.until.isoformat()}")
+        return " ".join(parts) or "start not given"
 
 
 class Sourced(_Entry):
@@ -272,6 +275,10 @@ class Grant(Period):
     url: str | None = None
     note: str = ""
 
+    def in_force(self, day: date) -> bool | None:
+        """Whether the grant applies on ``day``; None when the sources cannot say."""
+        return _in_force(self, self.confirmed_from, day)
+
 
 class Arrangement(Sourced):
     """A recognition arrangement: an MRA, a compact, a trade agreement chapter, a route."""
@@ -292,11 +299,14 @@ class Arrangement(Sourced):
             raise ValueError(f"duplicate grant ids in {ids}")
         return self
 
-    def member_on(self, jurisdiction: str, day: date) -> Member | None:
-        for member in self.members:
-            if member.code == jurisdiction and member.contains(day):
-                return member
-        return None
+    def membership(self, jurisdiction: str, day: date) -> bool | None:
+        """Whether ``jurisdiction`` is a member on ``day``; None when the sources cannot say."""
+        answers = [
+            _in_force(m, m.confirmed_from, day) for m in self.members if m.code == jurisdiction
+        ]
+        if True in answers:
+            return True
+        return None if None in answers else False
 
 
 class Requirement(Sourced):
@@ -321,7 +331,9 @@ class Activity(_Entry):
     unrecognized_gap: str = Field(
         default="no-arrangement", pattern=r"^(no-arrangement|registration-required)$"
     )
-    protected_title: bool = False
+    protected_title: str = Field(
+        default="", description="The title the law protects, e.g. 'clinical psychologist'."
+    )
     requirements: tuple[Requirement, ...] = Field(min_length=1)
 
 
@@ -330,6 +342,17 @@ class ActivitiesFile(_Entry):
 
 
 _ModelT = TypeVar("_ModelT", bound=BaseModel)
+
+
+def _in_force(period: Period, confirmed_from: date | None, day: date) -> bool | None:
+    """Three-valued: a known start decides; an unknown start is only known after confirmed_from."""
+    if period.until is not None and day >= period.until:
+        return False
+    if period.start is not None:
+        return day >= period.start
+    if confirmed_from is not None and day >= confirmed_from:
+        return True
+    return None
 
 
 class KnowledgeBase:
