@@ -7,8 +7,8 @@ import credverify
 INTENDED = {
     "Assessment", "Candidate", "Check", "CheckStatus", "Claim", "CredverifyError", "Evidence",
     "Gap", "GapCode", "InvalidIdentifier", "KnowledgeBase", "Outcome", "RegistryRecord",
-    "Screening", "ScreeningResult", "Severity", "Target", "__version__", "assess", "identify",
-    "load_knowledge",
+    "Screening", "ScreeningResult", "Severity", "Target", "Verifier", "__version__", "assess",
+    "identify", "load_knowledge",
 }  # fmt: skip
 
 

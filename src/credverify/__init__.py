@@ -34,6 +34,7 @@ _PUBLIC: dict[str, str] = {
     "ScreeningResult": "credverify.records",
     "Severity": "credverify.records",
     "Target": "credverify.records",
+    "Verifier": "credverify.verifier",
     "assess": "credverify.recognition",
     "identify": "credverify.identifiers",
     "load_knowledge": "credverify.knowledge",
@@ -58,6 +59,7 @@ __all__ = [
     "ScreeningResult",
     "Severity",
     "Target",
+    "Verifier",
     "__version__",
     "assess",
     "identify",
@@ -85,6 +87,7 @@ if TYPE_CHECKING:
         Severity,
         Target,
     )
+    from credverify.verifier import Verifier
 
 
 def __getattr__(name: str) -> Any:

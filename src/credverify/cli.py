@@ -22,7 +22,7 @@ from credverify.errors import AbortError, CredverifyError, InputError
 
 if TYPE_CHECKING:
     from credverify.knowledge import KnowledgeBase
-    from credverify.records import Assessment, Claim
+    from credverify.records import Assessment, Check, Claim
 
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
@@ -410,6 +410,120 @@ def rules_show(
     if arrangement.members:
         members = ", ".join(m.code for m in arrangement.members)
         stdout.print(f"Members: {members}", markup=False)
+
+
+def _scheme_of(text: str, kb: KnowledgeBase) -> str:
+    """The scheme an identifier most likely belongs to, from what it looks like."""
+    from credverify.identifiers import identify as identify_text
+
+    for candidate in identify_text(text):
+        named = candidate.details.get("scheme")
+        schemes = [named] if named else kb.schemes_for_kind(candidate.kind)
+        if schemes:
+            return schemes[0]
+    raise InputError(
+        f"cannot tell which scheme {text!r} belongs to: give --scheme "
+        "(see `credverify schemes list`)"
+    )
+
+
+def _print_check(check: Check) -> None:
+    colour = {"verified": "green", "partial": "yellow", "attested": "yellow"}.get(
+        check.status.value, "red"
+    )
+    label = " [SYNTHETIC DEMO DATA]" if check.synthetic else ""
+    stdout.print(f"[bold {colour}]{check.status.value.upper()}[/]{label}: {check.claim.scheme}")
+    stdout.print(f"  {check.reason}", markup=False)
+    if check.record is not None:
+        record = check.record
+        shown = {
+            "identifier": record.identifier,
+            "holder": record.holder,
+            "tier": record.tier,
+            "jurisdiction": record.jurisdiction,
+            "status": record.status,
+            **record.details,
+        }
+        table = Table(title=f"What {check.adapter} holds", show_header=False)
+        table.add_column("field")
+        table.add_column("value")
+        for name, value in shown.items():
+            if value:
+                table.add_row(name, str(value))
+        stdout.print(table)
+    for finding in check.findings:
+        note = f" ({finding.note})" if finding.note else ""
+        stdout.print(f"  {finding.field}: {finding.outcome.value}{note}", markup=False)
+    for evidence in check.evidence:
+        stdout.print(
+            f"  evidence: {evidence.method} {evidence.url} -> {evidence.status_code}, "
+            f"{evidence.retrieved_at.isoformat(timespec='seconds')}, sha256 {evidence.sha256}",
+            markup=False,
+        )
+
+
+@app.command()
+def lookup(
+    identifier: Annotated[
+        str | None, typer.Argument(help="The identifier: EORI, NPI, AEO number...")
+    ] = None,
+    scheme: Annotated[
+        str | None, typer.Option("--scheme", help="Scheme id (default: from the identifier).")
+    ] = None,
+    holder: Annotated[str | None, typer.Option("--holder", help="The holder's name.")] = None,
+    tier: Annotated[str | None, typer.Option("--tier", help="The claimed tier.")] = None,
+    issued_in: Annotated[
+        str | None, typer.Option("--from", help="Where it was issued: DE, US-CA...")
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Also assess for this jurisdiction.")
+    ] = None,
+    activity: Annotated[
+        str | None, typer.Option("--activity", help="Activity to assess (with --to).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="No network: cached evidence only.")
+    ] = False,
+) -> None:
+    """Check one credential against its primary source, and with --to, assess it there.
+
+    Examples:
+
+      credverify lookup GB123456789000
+
+      credverify lookup 1234567893 --holder "Jane Example" --json
+
+      credverify lookup DEAEOF1234 --holder "Synthetic Trading GmbH" --to US --offline
+    """
+    from credverify.records import Claim, Target
+    from credverify.verifier import Verifier
+
+    if identifier is None and (scheme is None or holder is None):
+        raise InputError("give an identifier, or --scheme and --holder for a name search")
+    kb = _knowledge()
+    chosen = scheme or _scheme_of(identifier or "", kb)
+    claim = Claim(
+        scheme=chosen, identifier=identifier, holder=holder, tier=tier, jurisdiction=issued_in
+    )
+    verifier = Verifier(offline=offline, knowledge=kb)
+    check = verifier.verify(claim)
+    assessment = None
+    if to is not None:
+        if activity is None:
+            if kb.scheme(chosen).kind.value != "trade":
+                raise InputError("--activity is needed with --to for this scheme")
+            activity = "aeo-security-benefits"
+        assessment = verifier.assess([check], Target(to, activity))
+    if as_json:
+        data = check.model_dump(mode="json")
+        if assessment is not None:
+            data["assessment"] = assessment.model_dump(mode="json")
+        _print_json(data)
+        return
+    _print_check(check)
+    if assessment is not None:
+        _print_assessment(assessment)
 
 
 def main(argv: list[str] | None = None) -> None:

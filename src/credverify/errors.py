@@ -28,6 +28,8 @@ Every leaf carries a default message, so ``raise InvalidChecksum()`` reads well.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "AbortError",
     "ConfigurationError",
@@ -122,9 +124,17 @@ class ConfigurationError(AbortError):
 
 
 class LookupFailed(CredverifyError):
-    """One lookup failed; the check is ``unverifiable`` and the batch carries on."""
+    """One lookup failed; the check is ``unverifiable`` and the batch carries on.
+
+    ``evidence`` keeps the exchanges that did happen (a 503 page, a SOAP fault), so a failed check
+    still shows what the source sent.
+    """
 
     default_message = "the registry lookup failed"
+
+    def __init__(self, message: str | None = None, *, evidence: tuple[Any, ...] = ()) -> None:
+        self.evidence = evidence
+        super().__init__(message)
 
 
 class RegistryUnavailable(LookupFailed, ConnectionError):

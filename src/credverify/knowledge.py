@@ -394,6 +394,16 @@ class KnowledgeBase:
             suggestions = _suggest(activity_id, self.activities)
             raise UnknownName("activity", activity_id, suggestions) from None
 
+    def schemes_for_kind(self, kind_id: str) -> list[str]:
+        """Schemes an identifier kind names, those whose main identifier it is first."""
+        main = [s.id for s in self.schemes.values() if s.identifier_kinds[:1] == (kind_id,)]
+        other = [
+            s.id
+            for s in self.schemes.values()
+            if kind_id in s.identifier_kinds[1:] and s.id not in main
+        ]
+        return main + other
+
     def country_of(self, jurisdiction: str) -> str:
         """The country a jurisdiction belongs to: 'US-CA' -> 'US', 'XI' -> 'GB', 'NL' -> 'NL'."""
         code = jurisdiction.upper()

@@ -1,0 +1,232 @@
+"""The adapter contract: one subclass of :class:`Adapter` per primary source.
+
+An adapter declares who it is (id, official name, schemes, kind), how politely to call its source
+(default base URL, rate limit, concurrency cap, batch size) and how long an answer stays fresh
+(cache TTL), and implements ``lookup``: build the request, send it through the shared HTTP policy
+(:mod:`credverify.adapters.http`), parse the source's real format into :class:`RegistryRecord`s.
+Faults raise :class:`~credverify.errors.LookupFailed`; the verifier turns them into
+``unverifiable``. Adapters never decide ``verified``: they report what the source said.
+
+Built-in adapters register with :func:`register`; third-party ones are found through the
+entry-point group ``credverify.adapters`` (a broken plugin warns, it never breaks the import).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import tomllib
+import warnings
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+from functools import cache
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from credverify.errors import ConfigurationError, LookupFailed
+from credverify.records import Evidence, RegistryRecord
+
+if TYPE_CHECKING:
+    from credverify.adapters.http import Http
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Adapter",
+    "AdapterKind",
+    "Answer",
+    "Query",
+    "available",
+    "base_url_env",
+    "register",
+    "resolve_base_url",
+]
+
+ENTRY_POINT_GROUP = "credverify.adapters"
+CONFIG_ENV = "CREDVERIFY_CONFIG"
+
+
+class AdapterKind(StrEnum):
+    API = "api"
+    SOAP = "soap"
+    HTML = "html"
+    SNAPSHOT = "snapshot"
+    ATTESTATION = "attestation"
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to look up: the claim's fields, the identifier already in its compact form."""
+
+    scheme: str
+    identifier: str | None = None
+    holder: str | None = None
+    tier: str | None = None
+    jurisdiction: str | None = None
+
+    def key(self) -> str:
+        """The cache key: the query's fields, canonical; never any secret."""
+        holder = " ".join(self.holder.casefold().split()) if self.holder else None
+        fields = {
+            "scheme": self.scheme,
+            "identifier": self.identifier,
+            "holder": holder,
+            "tier": self.tier,
+            "jurisdiction": self.jurisdiction.upper() if self.jurisdiction else None,
+        }
+        return json.dumps({k: v for k, v in fields.items() if v}, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a source said for one query: its records (none means "no such record") and the
+    evidence of the exchanges. ``unconfirmable`` names claim fields this source can never confirm
+    (the EU AEO directory never shows an authorisation number); ``notes`` carry its caveats."""
+
+    records: tuple[RegistryRecord, ...]
+    evidence: tuple[Evidence, ...]
+    unconfirmable: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "records": [r.model_dump(mode="json") for r in self.records],
+                "evidence": [e.model_dump(mode="json") for e in self.evidence],
+                "unconfirmable": list(self.unconfirmable),
+                "notes": list(self.notes),
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Answer:
+        data = json.loads(text)
+        return cls(
+            records=tuple(RegistryRecord.model_validate(r) for r in data["records"]),
+            evidence=tuple(Evidence.model_validate(e) for e in data["evidence"]),
+            unconfirmable=tuple(data.get("unconfirmable", ())),
+            notes=tuple(data.get("notes", ())),
+        )
+
+
+class Adapter(ABC):
+    """One primary source. Subclasses set the class attributes and implement :meth:`lookup`."""
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    schemes: ClassVar[tuple[str, ...]]
+    kind: ClassVar[AdapterKind]
+    default_base_url: ClassVar[str]
+    rate_limit: ClassVar[float] = 5.0
+    """Requests per second at most."""
+    concurrency: ClassVar[int] = 4
+    """Requests in flight at most."""
+    cache_ttl: ClassVar[timedelta] = timedelta(days=1)
+    batch_size: ClassVar[int] = 1
+    """Queries one request can carry (HMRC and EOS take 10 EORIs)."""
+
+    def __init__(self, http: Http, base_url: str | None = None) -> None:
+        self.http = http
+        self.base_url = (base_url or resolve_base_url(self.id, self.default_base_url)).rstrip("/")
+
+    def refuses(self, query: Query) -> str | None:
+        """Why this source cannot answer ``query`` (None when it can), e.g. GB EORIs in EOS."""
+        return None
+
+    @abstractmethod
+    async def lookup(self, query: Query) -> Answer:
+        """Ask the source; raise LookupFailed (or a subclass) on any fault."""
+
+    async def lookup_many(self, queries: Sequence[Query]) -> list[Answer | LookupFailed]:
+        """Answer many queries, one result per query in order. Batching sources override this."""
+
+        async def one(query: Query) -> Answer | LookupFailed:
+            try:
+                return await self.lookup(query)
+            except LookupFailed as failure:
+                return failure
+
+        return list(await asyncio.gather(*(one(q) for q in queries)))
+
+
+_AdapterT = TypeVar("_AdapterT", bound=type[Adapter])
+_BUILTIN: dict[str, type[Adapter]] = {}
+_ID_PATTERN = re.compile(r"^[a-z0-9]+(\.[a-z0-9-]+)+$")
+
+
+def register(cls: _AdapterT) -> _AdapterT:
+    """Class decorator for built-in adapters: checks the declaration and files it by id."""
+    _check_declaration(cls)
+    if cls.id in _BUILTIN and _BUILTIN[cls.id] is not cls:
+        raise ConfigurationError(f"two adapters claim the id {cls.id!r}")
+    _BUILTIN[cls.id] = cls
+    return cls
+
+
+def _check_declaration(cls: type[Adapter]) -> None:
+    for attribute in ("id", "name", "schemes", "kind", "default_base_url"):
+        if not hasattr(cls, attribute):
+            raise ConfigurationError(f"adapter {cls.__qualname__} does not declare {attribute!r}")
+    if not _ID_PATTERN.match(cls.id):
+        raise ConfigurationError(f"adapter id {cls.id!r} is not a dotted lower-case id")
+    if cls.rate_limit <= 0 or cls.concurrency < 1 or cls.batch_size < 1:
+        raise ConfigurationError(f"adapter {cls.id}: limits must be positive")
+
+
+@cache
+def available() -> dict[str, type[Adapter]]:
+    """Every adapter: the built-in ones, then plugins from the ``credverify.adapters`` group."""
+    import credverify.adapters  # noqa: F401  (importing the package registers the built-ins)
+
+    adapters = dict(_BUILTIN)
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            cls = entry.load()
+            if not (isinstance(cls, type) and issubclass(cls, Adapter)):
+                raise TypeError(f"{entry.value} is not an Adapter subclass")
+            _check_declaration(cls)
+        except Exception as exc:  # a broken plugin must never break credverify
+            warnings.warn(
+                f"credverify: skipping adapter plugin {entry.name!r}: {exc}",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            continue
+        adapters.setdefault(cls.id, cls)
+    return dict(sorted(adapters.items()))
+
+
+def base_url_env(adapter_id: str) -> str:
+    """``gb.hmrc.eori`` -> ``CREDVERIFY_GB_HMRC_EORI_URL``."""
+    return "CREDVERIFY_" + re.sub(r"[.\-]", "_", adapter_id).upper() + "_URL"
+
+
+def resolve_base_url(adapter_id: str, default: str) -> str:
+    """The environment variable wins, then the config file, then the adapter's default."""
+    from_env = os.environ.get(base_url_env(adapter_id))
+    if from_env:
+        return from_env
+    configured = _config().get("adapters", {}).get(adapter_id, {}).get("url")
+    if configured:
+        return str(configured)
+    return default
+
+
+def _config() -> dict[str, Any]:
+    """``$CREDVERIFY_CONFIG``, else ``$CREDVERIFY_HOME/config.toml``, if it exists."""
+    from credverify.store import HOME_ENV
+
+    explicit = os.environ.get(CONFIG_ENV)
+    home = os.environ.get(HOME_ENV)
+    path = Path(explicit) if explicit else (Path(home) / "config.toml" if home else None)
+    if path is None or not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigurationError(f"{path}: cannot read the configuration: {exc}") from None

@@ -1,0 +1,516 @@
+"""Explainable name matching: is the holder a registry shows the one that was claimed?
+
+Names are normalised (Unicode, case, Latin accents, punctuation, legal forms such as "Ltd", "GmbH"
+or "株式会社"), then compared by a few small *features*, each a function whose docstring is its
+public explanation (as in OpenSanctions' nomenklatura). The weighted features give a score in 0..1,
+and the score falls into a band: ``match``, ``review`` (a person should look) or ``no-match``.
+
+>>> normalise_name("Shenzhen Synthetic Electronics Co., Ltd.")
+'shenzhen synthetic electronics'
+>>> normalise_name("株式会社サンプル")
+'サンプル'
+>>> result = compare_names("ACME Trading Ltd", "Acme Trading Limited")
+>>> result.band
+<Band.MATCH: 'match'>
+>>> print(result.explain())  # doctest: +NORMALIZE_WHITESPACE
+1.00 match: 'acme trading' vs 'acme trading': exact 1.00 x1 (identical after normalisation);
+legal forms removed: Ltd, Limited
+
+Choices worth knowing:
+
+- Accents are stripped from Latin letters only ("Müller" -> "muller", not "mueller"); kana voicing
+  marks, Hangul and CJK characters are kept as they are.
+- A legal form is removed as whole words, never as part of a word ("co" in "cobalt" stays). Long,
+  unambiguous forms ("ltd", "gmbh", "kabushiki kaisha") go wherever they stand ("Acme Ltd (UK)");
+  short ones ("co", "ag", "sa", "b v") only from the end of a name, where they cannot be initials or
+  a word of the name ("SA Power Networks" keeps its "sa").
+- Chinese and Japanese legal forms are written without spaces, so they are stripped as prefixes
+  or suffixes ("株式会社トヨタ", "华为技术有限公司"). "集团" (group) is kept:
+  "X集团有限公司" is the group company, a different legal person from "X有限公司", just as
+  "X Group Ltd" differs from "X Ltd".
+- Chinese, Japanese and Korean text does not separate words with spaces, so when either name is
+  mostly in those scripts the characters are compared instead of the words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rapidfuzz import fuzz
+
+from credverify.errors import InputError
+
+__all__ = [
+    "DEFAULT_THRESHOLDS",
+    "Band",
+    "Feature",
+    "NameScore",
+    "Thresholds",
+    "characters",
+    "compare_names",
+    "describe_features",
+    "empty",
+    "exact",
+    "legal_forms_in",
+    "normalise_name",
+    "token_set",
+    "token_sort",
+]
+
+
+class Band(StrEnum):
+    """What to do with a score: accept it, have a person look, or treat the names as different."""
+
+    MATCH = "match"
+    REVIEW = "review"
+    NO_MATCH = "no-match"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The lowest score of each band: ``match`` at or above ``match``, ``review`` at or above
+    ``review``, ``no-match`` below it."""
+
+    match: float = 0.90
+    review: float = 0.75
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.review <= self.match <= 1.0:
+            raise InputError(
+                f"thresholds must satisfy 0 <= review <= match <= 1; "
+                f"got review={self.review}, match={self.match}"
+            )
+
+    def band(self, score: float) -> Band:
+        """The band a score falls into."""
+        if score >= self.match:
+            return Band.MATCH
+        if score >= self.review:
+            return Band.REVIEW
+        return Band.NO_MATCH
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One feature's contribution: its score (0..1), its weight, and what it saw."""
+
+    name: str
+    score: float
+    weight: float
+    detail: str
+
+
+@dataclass(frozen=True)
+class NameScore:
+    """The comparison of a claimed name with the name a source shows, and why it scored so."""
+
+    score: float
+    band: Band
+    claimed: str
+    found: str
+    claimed_normalised: str
+    found_normalised: str
+    features: tuple[Feature, ...]
+    claimed_legal_forms: tuple[str, ...] = ()
+    found_legal_forms: tuple[str, ...] = ()
+
+    @property
+    def legal_forms(self) -> tuple[str, ...]:
+        """The legal forms removed from either name, claimed name first, each once."""
+        return _unique(self.claimed_legal_forms + self.found_legal_forms)
+
+    def explain(self) -> str:
+        """One line: score, band, the names compared, each feature with its weight, the detail of
+        a feature that decided alone, and the legal forms removed."""
+        parts = ", ".join(f"{f.name} {f.score:.2f} x{f.weight:g}" for f in self.features)
+        if len(self.features) == 1:
+            parts += f" ({self.features[0].detail})"
+        text = (
+            f"{self.score:.2f} {self.band.value}: "
+            f"{self.claimed_normalised!r} vs {self.found_normalised!r}: {parts}"
+        )
+        if self.legal_forms:
+            text += f"; legal forms removed: {', '.join(self.legal_forms)}"
+        return text
+
+
+# Legal forms
+
+
+@dataclass(frozen=True)
+class _LegalForm:
+    label: str  # how people write it; what explanations show
+    words: tuple[str, ...]  # one spelling, as normalise_name leaves it
+    anywhere: bool  # removable anywhere in a name, not only at its end
+
+
+def _forms(label: str, *spellings: str, anywhere: bool = False) -> list[_LegalForm]:
+    # A spelling of single letters ("b v" from "B.V.") could be someone's initials: end only.
+    return [
+        _LegalForm(label, tuple(s.split()), anywhere and min(len(w) for w in s.split()) > 1)
+        for s in spellings
+    ]
+
+
+_LATIN_LEGAL_FORMS: tuple[_LegalForm, ...] = tuple(
+    sorted(
+        [
+            # English
+            *_forms("Ltd", "ltd", anywhere=True),
+            *_forms("Limited", "limited", anywhere=True),
+            *_forms("PLC", "plc", "p l c", anywhere=True),
+            *_forms("LLC", "llc", "l l c", anywhere=True),
+            *_forms("Inc.", "inc", anywhere=True),
+            *_forms("Incorporated", "incorporated", anywhere=True),
+            *_forms("Corp.", "corp"),
+            *_forms("Corporation", "corporation", anywhere=True),
+            *_forms("Co.", "co"),
+            *_forms("& Co.", "and co"),
+            *_forms("Company", "company"),
+            *_forms("LLP", "llp", "l l p", anywhere=True),
+            *_forms("LP", "lp", "l p"),
+            # German
+            *_forms("GmbH", "gmbh", anywhere=True),
+            *_forms(
+                "GmbH & Co. KG", "gmbh and co kg", "gmbh und co kg", "gmbh co kg", anywhere=True
+            ),
+            *_forms("AG", "ag"),
+            *_forms("KG", "kg"),
+            *_forms("OHG", "ohg", anywhere=True),
+            *_forms("UG", "ug"),
+            *_forms("e.K.", "e k", "ek"),
+            # Dutch
+            *_forms("B.V.", "bv", "b v"),
+            *_forms("N.V.", "nv", "n v"),
+            *_forms("VOF", "vof", "v o f"),
+            *_forms("C.V.", "cv", "c v"),
+            # French
+            *_forms("SA", "sa", "s a"),
+            *_forms("SAS", "sas", "s a s"),
+            *_forms("SASU", "sasu", anywhere=True),
+            *_forms("SARL", "sarl", "s a r l", anywhere=True),
+            *_forms("EURL", "eurl", anywhere=True),
+            *_forms("SNC", "snc"),
+            *_forms("SCI", "sci"),
+            # Italian and Spanish
+            *_forms("S.p.A.", "spa", "s p a"),
+            *_forms("S.r.l.", "srl", "s r l"),
+            *_forms("S.L.", "sl", "s l"),
+            # Danish, Norwegian and Swedish (Maersk A/S): common enough in shipping
+            *_forms("A/S", "a s"),
+            *_forms("ApS", "aps"),
+            *_forms("AB", "ab"),
+            # Japanese, in Latin letters
+            *_forms("Kabushiki Kaisha", "kabushiki kaisha", "kabushiki gaisha", anywhere=True),
+            *_forms("K.K.", "kk", "k k"),
+            *_forms("Co., Ltd.", "co ltd", anywhere=True),
+        ],
+        key=lambda form: -len(form.words),  # the longest spelling wins: "gmbh and co kg", not "kg"
+    )
+)
+
+# Looked up by the word a form ends with (at the end of a name) or starts with (anywhere).
+_FORMS_BY_LAST_WORD: dict[str, list[_LegalForm]] = {}
+_ANYWHERE_FORMS_BY_FIRST_WORD: dict[str, list[_LegalForm]] = {}
+for _form in _LATIN_LEGAL_FORMS:
+    _FORMS_BY_LAST_WORD.setdefault(_form.words[-1], []).append(_form)
+    if _form.anywhere:
+        _ANYWHERE_FORMS_BY_FIRST_WORD.setdefault(_form.words[0], []).append(_form)
+del _form
+
+# Written without spaces, so removed as a prefix or suffix of a word; the longest first.
+_CJK_LEGAL_FORMS: tuple[str, ...] = tuple(
+    sorted(
+        [
+            # Chinese (simplified; 有限責任公司 is the traditional spelling)
+            "股份有限公司",
+            "有限责任公司",
+            "有限責任公司",
+            "有限公司",
+            # Japanese
+            "株式会社",
+            "有限会社",
+            "合同会社",
+            "合資会社",
+            "合名会社",
+        ],
+        key=len,
+        reverse=True,
+    )
+)
+# "(株)" and "(有)", also written "㈱" and "㈲", are left by the punctuation rule as words of their
+# own.
+_CJK_ABBREVIATIONS = {"株": "(株)", "有": "(有)"}
+
+
+# Normalisation
+
+# Hangul Jamo, CJK radicals to unified ideographs (with kana), Hangul, compatibility ideographs,
+# and the supplementary ideograph planes.
+_CJK = re.compile(
+    "[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\U00020000-\U0003ffff]"
+)
+_ASCII_PUNCTUATION = re.compile("[^a-z0-9]+")
+_APOSTROPHES = str.maketrans("", "", "'\u2019\u02bc")
+# Latin letters that carry no combining mark to strip, but read as these letters.
+_LATIN_LETTERS = str.maketrans(
+    {
+        "ø": "o",
+        "æ": "ae",
+        "œ": "oe",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "\u0131": "i",  # dotless i
+    }
+)
+
+
+def normalise_name(name: str) -> str:
+    """The name as it is compared: NFKC, casefolded, Latin accents stripped, ``&`` as "and",
+    punctuation as spaces, legal forms removed, spaces collapsed.
+
+    >>> normalise_name("Müller & Söhne GmbH & Co. KG")
+    'muller and sohne'
+    >>> normalise_name("华为技术有限公司")
+    '华为技术'
+    """
+    return _analyse(name)[0]
+
+
+def legal_forms_in(name: str) -> tuple[str, ...]:
+    """The legal forms :func:`normalise_name` removes from a name, in the order they appear.
+
+    >>> legal_forms_in("Toyota Jidosha Kabushiki Kaisha")
+    ('Kabushiki Kaisha',)
+    >>> legal_forms_in("ACME Trading Co., Ltd.")
+    ('Co., Ltd.',)
+    """
+    return _analyse(name)[1]
+
+
+def _analyse(name: str) -> tuple[str, tuple[str, ...]]:
+    words: list[str] = []
+    found: list[tuple[int, str]] = []  # (word position, label): sorted into reading order
+    for word in _words(name):
+        stripped, labels = _strip_cjk_forms(word)
+        found.extend((len(words), label) for label in labels)
+        if stripped:
+            words.append(stripped)
+    kept = [True] * len(words)
+    # Forms at the end first, again and again ("co ltd", "gmbh and co kg", "b v")...
+    end = len(words)
+    while end > 0 and (form := _form_ending_at(words, end)):
+        start = end - len(form.words)
+        kept[start:end] = [False] * len(form.words)
+        found.append((start, form.label))
+        end = start
+    # ...then the unambiguous ones wherever they stand.
+    position = 0
+    while position < end:
+        form = _form_starting_at(words, position, end)
+        if form is None:
+            position += 1
+            continue
+        kept[position : position + len(form.words)] = [False] * len(form.words)
+        found.append((position, form.label))
+        position += len(form.words)
+    normalised = " ".join(w for w, keep in zip(words, kept, strict=True) if keep)
+    return normalised, _unique(label for _, label in sorted(found, key=lambda item: item[0]))
+
+
+def _words(name: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", name).casefold()
+    if not text.isascii():
+        text = _strip_latin_accents(text).translate(_LATIN_LETTERS)
+    text = text.replace("&", " and ").translate(_APOSTROPHES)
+    if text.isascii():
+        return _ASCII_PUNCTUATION.sub(" ", text).split()
+    return "".join(c if c.isalnum() or _is_mark(c) else " " for c in text).split()
+
+
+def _strip_latin_accents(text: str) -> str:
+    # Decompose, then drop a combining mark only when it sits on a Latin letter: the voicing mark
+    # of "ガ" and the parts of a Hangul syllable are kept, and composed again below.
+    kept: list[str] = []
+    on_latin = False
+    for char in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(char):
+            if not on_latin:
+                kept.append(char)
+            continue
+        on_latin = _is_latin(char)
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
+def _is_latin(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("LATIN ")
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char).startswith("M")
+
+
+def _strip_cjk_forms(word: str) -> tuple[str, list[str]]:
+    if word in _CJK_ABBREVIATIONS:
+        return "", [_CJK_ABBREVIATIONS[word]]
+    if not _CJK.search(word):
+        return word, []
+    labels: list[str] = []
+    stripped = True
+    while stripped and word:
+        stripped = False
+        for form in _CJK_LEGAL_FORMS:
+            if word.startswith(form):
+                word, stripped = word[len(form) :], True
+            elif word.endswith(form):
+                word, stripped = word[: -len(form)], True
+            else:
+                continue
+            labels.append(form)
+            break
+    return word, labels
+
+
+def _form_ending_at(words: list[str], end: int) -> _LegalForm | None:
+    for form in _FORMS_BY_LAST_WORD.get(words[end - 1], ()):
+        start = end - len(form.words)
+        if start >= 0 and tuple(words[start:end]) == form.words:
+            return form
+    return None
+
+
+def _form_starting_at(words: list[str], start: int, end: int) -> _LegalForm | None:
+    for form in _ANYWHERE_FORMS_BY_FIRST_WORD.get(words[start], ()):
+        stop = start + len(form.words)
+        if stop <= end and tuple(words[start:stop]) == form.words:
+            return form
+    return None
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def _is_cjk_text(normalised: str) -> bool:
+    letters = normalised.replace(" ", "")
+    return bool(letters) and 2 * len(_CJK.findall(letters)) >= len(letters)
+
+
+# Features: (claimed, found) as normalised -> (score 0..1, detail); the docstring is the public
+# explanation of the feature.
+
+
+def exact(claimed: str, found: str) -> tuple[float, str]:
+    """The names are identical once normalised: a match, whatever the other features say."""
+    return (1.0, "identical after normalisation") if claimed == found else (0.0, "not identical")
+
+
+def token_sort(claimed: str, found: str) -> tuple[float, str]:
+    """The words of each name sorted, then compared character by character (rapidfuzz
+    ``fuzz.token_sort_ratio``): word order does not matter, spelling does."""
+    score = fuzz.token_sort_ratio(claimed, found) / 100
+    return score, f"sorted words {_sorted_words(claimed)!r} vs {_sorted_words(found)!r}"
+
+
+def token_set(claimed: str, found: str) -> tuple[float, str]:
+    """The words both names share, compared with each name's remaining words (rapidfuzz
+    ``fuzz.token_set_ratio``): a name that adds or leaves out words still scores high."""
+    score = fuzz.token_set_ratio(claimed, found) / 100
+    claimed_words, found_words = set(claimed.split()), set(found.split())
+    shared = ", ".join(sorted(claimed_words & found_words)) or "none"
+    only_claimed = ", ".join(sorted(claimed_words - found_words)) or "none"
+    only_found = ", ".join(sorted(found_words - claimed_words)) or "none"
+    return score, f"shared: {shared}; only claimed: {only_claimed}; only found: {only_found}"
+
+
+def characters(claimed: str, found: str) -> tuple[float, str]:
+    """Chinese, Japanese and Korean names do not separate words with spaces, so their characters
+    are compared instead (rapidfuzz ``fuzz.ratio``), spaces ignored."""
+    score = fuzz.ratio(claimed.replace(" ", ""), found.replace(" ", "")) / 100
+    return score, "CJK text without word spaces: characters compared with fuzz.ratio"
+
+
+def empty(claimed: str, found: str) -> tuple[float, str]:
+    """A name with nothing left once punctuation and legal forms are removed cannot be matched:
+    the score is 0 and the band no-match, whatever the thresholds."""
+    reasons = []
+    for side, name in (("claimed", claimed), ("found", found)):
+        if not name.strip():
+            reasons.append(f"the {side} name is blank")
+        elif not normalise_name(name):
+            reasons.append(
+                f"nothing is left of the {side} name {name!r} once punctuation and "
+                "legal forms are removed"
+            )
+    return 0.0, "; ".join(reasons) or "neither name is empty"
+
+
+_FeatureFunction = Callable[[str, str], tuple[float, str]]
+_WORD_FEATURES: tuple[tuple[_FeatureFunction, float], ...] = ((token_sort, 0.6), (token_set, 0.4))
+_CJK_FEATURES: tuple[tuple[_FeatureFunction, float], ...] = ((characters, 1.0),)
+_ALL_FEATURES: tuple[_FeatureFunction, ...] = (exact, token_sort, token_set, characters, empty)
+
+
+def describe_features() -> dict[str, str]:
+    """Every feature's public explanation (its docstring), by the name explanations give it."""
+    return {f.__name__: " ".join((f.__doc__ or "").split()) for f in _ALL_FEATURES}
+
+
+def _sorted_words(text: str) -> str:
+    return " ".join(sorted(text.split()))
+
+
+def compare_names(
+    claimed: str, found: str, *, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> NameScore:
+    """Compare a claimed name with the one a source shows, with the reasons for the score.
+
+    >>> compare_names("Acme Trading Ltd", "Globex Corporation").band
+    <Band.NO_MATCH: 'no-match'>
+    """
+    claimed_normalised, claimed_forms = _analyse(claimed)
+    found_normalised, found_forms = _analyse(found)
+    nothing_to_compare = not claimed_normalised or not found_normalised
+    if nothing_to_compare:
+        score, detail = empty(claimed, found)
+        features: tuple[Feature, ...] = (Feature("empty", score, 1.0, detail),)
+    else:
+        if claimed_normalised == found_normalised:
+            algorithm: tuple[tuple[_FeatureFunction, float], ...] = ((exact, 1.0),)
+        elif _is_cjk_text(claimed_normalised) or _is_cjk_text(found_normalised):
+            algorithm = _CJK_FEATURES
+        else:
+            algorithm = _WORD_FEATURES
+        features = tuple(
+            Feature(function.__name__, _clamp(score), weight, detail)
+            for function, weight in algorithm
+            for score, detail in [function(claimed_normalised, found_normalised)]
+        )
+    total = sum(f.score * f.weight for f in features) / sum(f.weight for f in features)
+    # Rounded, so that float noise (0.8999999...) does not move a score across a threshold.
+    score = _clamp(round(total, 4))
+    return NameScore(
+        score=score,
+        band=Band.NO_MATCH if nothing_to_compare else thresholds.band(score),
+        claimed=claimed,
+        found=found,
+        claimed_normalised=claimed_normalised,
+        found_normalised=found_normalised,
+        features=features,
+        claimed_legal_forms=claimed_forms,
+        found_legal_forms=found_forms,
+    )
+
+
+def _clamp(score: float) -> float:
+    return min(1.0, max(0.0, score)) if score == score else 0.0  # NaN counts as no evidence

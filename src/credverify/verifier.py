@@ -1,0 +1,426 @@
+"""The verifier: from a claim to a :class:`Check` against the primary source, with evidence.
+
+For each claim: validate the identifier first (``invalid`` without any request), pick the adapter
+that can answer, answer from the cache when it is fresh (offline: from the cache only), otherwise
+ask the source, then compare the claim with what the source holds, field by field. Faults end as
+``unverifiable`` with the reason; ``not-found`` only when the source answered that it has no such
+record; a record for a different identifier than asked is a fault, not a match.
+
+``averify_many`` dedupes identical queries, batches them per source and runs the sources
+concurrently, each within its own rate limit and concurrency cap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from credverify.adapters.base import Adapter, Answer, Query, available
+from credverify.adapters.http import Http
+from credverify.errors import InvalidIdentifier, LookupFailed, OfflineMiss
+from credverify.identifiers import kind as identifier_kind
+from credverify.knowledge import KnowledgeBase, Scheme
+from credverify.knowledge import load as load_knowledge
+from credverify.matching import Band, Thresholds, compare_names
+from credverify.records import (
+    Assessment,
+    Check,
+    CheckStatus,
+    Claim,
+    Finding,
+    FindingOutcome,
+    RegistryRecord,
+    Target,
+)
+from credverify.store import Store
+
+__all__ = ["Verifier"]
+
+
+@dataclass
+class _Plan:
+    """What one claim needs: a verdict already (invalid, no adapter) or a query to an adapter."""
+
+    claim: Claim
+    check: Check | None = None
+    adapter: Adapter | None = None
+    query: Query | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        assert self.adapter is not None
+        assert self.query is not None
+        return (self.adapter.id, self.query.key())
+
+
+@dataclass(frozen=True)
+class _Result:
+    answer: Answer | None
+    failure: LookupFailed | None
+    from_cache: bool = False
+    retrieved_at: datetime | None = None
+
+
+class Verifier:
+    """Verify claims against their primary sources and assess them for a target.
+
+    >>> from credverify import Verifier, Claim
+    >>> check = Verifier(offline=True).verify(Claim(scheme="us.npi", identifier="1234567890"))
+    >>> check.status.value, "check digit" in check.reason
+    ('invalid', True)
+    """
+
+    def __init__(
+        self,
+        *,
+        offline: bool = False,
+        store: Store | Path | str | None = None,
+        knowledge: KnowledgeBase | None = None,
+        registries: Path | str | None = None,
+        base_urls: Mapping[str, str] | None = None,
+        thresholds: Thresholds | None = None,
+        http: Http | None = None,
+    ) -> None:
+        self.offline = offline
+        self.knowledge = knowledge or load_knowledge(registries)
+        self.store = store if isinstance(store, Store) else Store(store)
+        self.http = http or Http(self.store, offline=offline)
+        self.thresholds = thresholds or Thresholds()
+        self._base_urls = dict(base_urls or {})
+        self._adapters: dict[str, Adapter] = {}
+
+    # -- the public face ------------------------------------------------------------------------
+
+    def verify(self, claim: Claim) -> Check:
+        """Verify one claim (blocking). Inside an event loop, use :meth:`averify`."""
+        return self.verify_many([claim])[0]
+
+    def verify_many(self, claims: Iterable[Claim]) -> list[Check]:
+        """Verify many claims (blocking), one Check per claim, in order."""
+
+        async def run() -> list[Check]:
+            try:
+                return await self.averify_many(claims)
+            finally:
+                await self.http.aclose()
+
+        return asyncio.run(run())
+
+    async def averify(self, claim: Claim) -> Check:
+        return (await self.averify_many([claim]))[0]
+
+    async def averify_many(self, claims: Iterable[Claim]) -> list[Check]:
+        """One Check per claim, in order; identical queries are asked once."""
+        plans = [self._plan(claim) for claim in claims]
+        pending = {p.key: p for p in plans if p.check is None}
+        results = await self._answer(list(pending.values()))
+        checks = []
+        for plan in plans:
+            if plan.check is not None:
+                checks.append(plan.check)
+                continue
+            checks.append(self._judge(plan, results[plan.key]))
+        return checks
+
+    def assess(
+        self,
+        items: Iterable[Claim | Check],
+        target: Target,
+        as_of: date | None = None,
+        *,
+        facts: Mapping[str, bool] | None = None,
+    ) -> Assessment:
+        """Assess checks (or bare claims, hypothetically) for ``target`` on ``as_of``."""
+        from credverify.recognition import assess
+
+        return assess(items, target, as_of, facts=facts, knowledge=self.knowledge)
+
+    def adapter(self, adapter_id: str) -> Adapter:
+        """The adapter instance with this id (built once, with any configured base URL)."""
+        if adapter_id not in self._adapters:
+            cls = available()[adapter_id]
+            self._adapters[adapter_id] = cls(self.http, self._base_urls.get(adapter_id))
+        return self._adapters[adapter_id]
+
+    # -- planning -------------------------------------------------------------------------------
+
+    def _plan(self, claim: Claim) -> _Plan:
+        scheme = self.knowledge.scheme(claim.scheme)
+        identifier = claim.identifier.strip() if claim.identifier else None
+        if identifier and scheme.identifier_kinds:
+            compact, problem = _validate(scheme, identifier)
+            if problem is not None:
+                return _Plan(claim, check=_verdict(claim, CheckStatus.INVALID, problem))
+            identifier = compact
+        query = Query(
+            scheme=scheme.id,
+            identifier=identifier or None,
+            holder=claim.holder,
+            tier=claim.tier,
+            jurisdiction=claim.jurisdiction,
+        )
+        adapter, refusals = self._choose_adapter(scheme, query)
+        if adapter is None:
+            reason = "; ".join(refusals) or (
+                f"no adapter can check {scheme.id}: it has no public primary source that "
+                "credverify can query"
+            )
+            return _Plan(claim, check=_verdict(claim, CheckStatus.UNVERIFIABLE, reason))
+        return _Plan(claim, adapter=adapter, query=query)
+
+    def _choose_adapter(self, scheme: Scheme, query: Query) -> tuple[Adapter | None, list[str]]:
+        installed = available()
+        candidates = list(scheme.adapters) + [
+            adapter_id
+            for adapter_id, cls in installed.items()
+            if scheme.id in cls.schemes and adapter_id not in scheme.adapters
+        ]
+        refusals = []
+        for adapter_id in candidates:
+            if adapter_id not in installed:
+                refusals.append(f"the {adapter_id} adapter is not available")
+                continue
+            adapter = self.adapter(adapter_id)
+            refusal = adapter.refuses(query)
+            if refusal is None:
+                return adapter, []
+            refusals.append(f"{adapter_id}: {refusal}")
+        return None, refusals
+
+    # -- asking ---------------------------------------------------------------------------------
+
+    async def _answer(self, plans: Sequence[_Plan]) -> dict[tuple[str, str], _Result]:
+        results: dict[tuple[str, str], _Result] = {}
+        to_ask: dict[str, list[_Plan]] = {}
+        for plan in plans:
+            assert plan.adapter is not None
+            cached = self.store.cache_get(plan.adapter.id, plan.key[1], allow_stale=self.offline)
+            if cached is not None:
+                results[plan.key] = _Result(
+                    Answer.from_json(cached.payload), None, True, cached.retrieved_at
+                )
+            elif self.offline:
+                miss = OfflineMiss("offline, and no cached evidence for this lookup")
+                results[plan.key] = _Result(None, miss)
+            else:
+                to_ask.setdefault(plan.adapter.id, []).append(plan)
+
+        async def ask(adapter_id: str, group: list[_Plan]) -> None:
+            adapter = self.adapter(adapter_id)
+            queries = [p.query for p in group if p.query is not None]
+            answers = await adapter.lookup_many(queries)
+            now = datetime.now(UTC)
+            for plan, answer in zip(group, answers, strict=True):
+                if isinstance(answer, LookupFailed):
+                    results[plan.key] = _Result(None, answer)
+                    continue
+                self.store.cache_put(
+                    adapter_id, plan.key[1], answer.to_json(), ttl=adapter.cache_ttl,
+                    retrieved_at=now,
+                )  # fmt: skip
+                results[plan.key] = _Result(answer, None, False, now)
+
+        await asyncio.gather(*(ask(a, g) for a, g in to_ask.items()))
+        return results
+
+    # -- judging --------------------------------------------------------------------------------
+
+    def _judge(self, plan: _Plan, result: _Result) -> Check:
+        claim, adapter, query = plan.claim, plan.adapter, plan.query
+        assert adapter is not None
+        assert query is not None
+        if result.failure is not None or result.answer is None:
+            failure = result.failure or LookupFailed()
+            evidence = tuple(e for e in failure.evidence if e is not None)
+            return _verdict(
+                claim, CheckStatus.UNVERIFIABLE, failure.message, adapter.id, evidence=evidence
+            )
+        answer = result.answer
+        cached = ""
+        if result.from_cache and result.retrieved_at is not None:
+            cached = f" (from cache, retrieved {result.retrieved_at.isoformat(timespec='seconds')})"
+        notes = " ".join(answer.notes)
+
+        def verdict(status: CheckStatus, reason: str, **extra: object) -> Check:
+            full = f"{reason}{cached}" + (f" Note: {notes}" if notes else "")
+            return _verdict(
+                claim, status, full, adapter.id, evidence=answer.evidence,
+                from_cache=result.from_cache, checked_at=result.retrieved_at, **extra,
+            )  # fmt: skip
+
+        by_identifier = bool(query.identifier) and "identifier" not in answer.unconfirmable
+        if by_identifier:
+            asked = query.identifier or ""
+            same = [r for r in answer.records if _same_identifier(r.identifier, asked)]
+            if answer.records and not same:
+                got = ", ".join(sorted({r.identifier or "?" for r in answer.records}))
+                return verdict(
+                    CheckStatus.UNVERIFIABLE,
+                    f"{adapter.id} answered for a different identifier than asked "
+                    f"({asked} asked, {got} returned): treated as a fault, not a match.",
+                )
+            if not same:
+                return verdict(CheckStatus.NOT_FOUND, f"{adapter.id} has no record of {asked}.")
+            record = same[0]
+        else:
+            named, score_note = self._best_by_name(claim, answer.records)
+            if named is None:
+                return verdict(CheckStatus.NOT_FOUND, f"{adapter.id}: {score_note}")
+            record = named
+        findings = self._findings(claim, query, record, answer, by_identifier)
+        synthetic = record.synthetic
+        if record.active is False:
+            return verdict(
+                CheckStatus.INACTIVE,
+                f"{adapter.id} shows the record as inactive ({record.status or 'inactive'}).",
+                record=record, findings=findings, synthetic=synthetic,
+            )  # fmt: skip
+        outcomes = {f.outcome for f in findings}
+        if FindingOutcome.CONTRADICTED in outcomes:
+            wrong = ", ".join(f.field for f in findings if f.outcome is FindingOutcome.CONTRADICTED)
+            status, reason = CheckStatus.MISMATCH, f"The record contradicts the claim: {wrong}."
+        elif FindingOutcome.UNCONFIRMABLE in outcomes:
+            open_fields = ", ".join(
+                f.field for f in findings if f.outcome is FindingOutcome.UNCONFIRMABLE
+            )
+            status = CheckStatus.PARTIAL
+            reason = f"{adapter.id} confirms the record; not confirmed from it: {open_fields}."
+        else:
+            status, reason = CheckStatus.VERIFIED, f"{adapter.id} confirms every claimed field."
+        return verdict(status, reason, record=record, findings=findings, synthetic=synthetic)
+
+    def _best_by_name(
+        self, claim: Claim, records: Sequence[RegistryRecord]
+    ) -> tuple[RegistryRecord | None, str]:
+        if not claim.holder:
+            if len(records) == 1:
+                return records[0], ""
+            return None, "no holder name was given to choose among the records found."
+        if not records:
+            return None, f"no record matches the name {claim.holder!r}."
+        scored = [
+            (compare_names(claim.holder, r.holder or "", thresholds=self.thresholds), r)
+            for r in records
+        ]
+        best_score, best = max(scored, key=lambda pair: pair[0].score)
+        if best_score.band is Band.NO_MATCH:
+            return None, (
+                f"no record matches the name {claim.holder!r}; the closest, "
+                f"{best.holder!r}, scores {best_score.score:.2f}."
+            )
+        return best, ""
+
+    def _findings(
+        self,
+        claim: Claim,
+        query: Query,
+        record: RegistryRecord,
+        answer: Answer,
+        by_identifier: bool,
+    ) -> tuple[Finding, ...]:
+        findings: list[Finding] = []
+        if query.identifier:
+            if by_identifier:
+                findings.append(
+                    Finding(field="identifier", outcome=FindingOutcome.CONFIRMED,
+                            claimed=query.identifier, found=record.identifier)
+                )  # fmt: skip
+            else:
+                findings.append(
+                    Finding(field="identifier", outcome=FindingOutcome.UNCONFIRMABLE,
+                            claimed=query.identifier,
+                            note="this source does not show the identifier")
+                )  # fmt: skip
+        if claim.holder:
+            findings.append(self._holder_finding(claim.holder, record, answer))
+        for field, claimed, found in (
+            ("tier", claim.tier, record.tier),
+            ("jurisdiction", claim.jurisdiction, record.jurisdiction),
+        ):
+            if claimed is None:
+                continue
+            if found is None:
+                outcome, note = FindingOutcome.UNCONFIRMABLE, "the source does not show it"
+            elif _same_value(field, claimed, found):
+                outcome, note = FindingOutcome.CONFIRMED, ""
+            else:
+                outcome, note = FindingOutcome.CONTRADICTED, ""
+            findings.append(
+                Finding(field=field, outcome=outcome, claimed=claimed, found=found, note=note)
+            )
+        if claim.valid_until is not None:
+            found_until = record.valid_until
+            if found_until is None:
+                outcome = FindingOutcome.UNCONFIRMABLE
+            elif found_until == claim.valid_until:
+                outcome = FindingOutcome.CONFIRMED
+            else:
+                outcome = FindingOutcome.CONTRADICTED
+            findings.append(
+                Finding(field="valid_until", outcome=outcome,
+                        claimed=claim.valid_until.isoformat(),
+                        found=found_until.isoformat() if found_until else None)
+            )  # fmt: skip
+        return tuple(findings)
+
+    def _holder_finding(self, holder: str, record: RegistryRecord, answer: Answer) -> Finding:
+        if not record.holder:
+            why = " ".join(answer.notes) or "the source does not show the holder's name"
+            return Finding(
+                field="holder", outcome=FindingOutcome.UNCONFIRMABLE, claimed=holder, note=why
+            )
+        score = compare_names(holder, record.holder, thresholds=self.thresholds)
+        outcome = {
+            Band.MATCH: FindingOutcome.CONFIRMED,
+            Band.REVIEW: FindingOutcome.UNCONFIRMABLE,
+            Band.NO_MATCH: FindingOutcome.CONTRADICTED,
+        }[score.band]
+        note = score.explain()
+        if score.band is Band.REVIEW:
+            note = f"name in the review band: {note}"
+        return Finding(
+            field="holder", outcome=outcome, claimed=holder, found=record.holder, note=note
+        )
+
+
+def _validate(scheme: Scheme, identifier: str) -> tuple[str, str | None]:
+    """The compact identifier under the first of the scheme's kinds it satisfies, or why not."""
+    problems = []
+    for kind_id in scheme.identifier_kinds:
+        try:
+            return identifier_kind(kind_id).validate(identifier), None
+        except InvalidIdentifier as exc:
+            problems.append(exc.message)
+    return identifier, problems[0] if len(problems) == 1 else "; ".join(problems)
+
+
+def _same_identifier(found: str | None, asked: str) -> bool:
+    if found is None:
+        return False
+    return found.replace(" ", "").upper() == asked.replace(" ", "").upper()
+
+
+def _same_value(field: str, claimed: str, found: str) -> bool:
+    claimed, found = claimed.upper(), found.upper()
+    if field == "tier" and found == "AEOF" and claimed in ("AEOC", "AEOS"):
+        return True  # AEOF is AEOC and AEOS held together
+    if field == "jurisdiction":
+        return found == claimed or found.split("-")[0] == claimed
+    return claimed == found
+
+
+def _verdict(
+    claim: Claim,
+    status: CheckStatus,
+    reason: str,
+    adapter: str | None = None,
+    **extra: object,
+) -> Check:
+    fields: dict[str, object] = {"checked_at": datetime.now(UTC)}
+    fields.update({k: v for k, v in extra.items() if v is not None})
+    return Check.model_validate(
+        {"claim": claim, "status": status, "reason": reason, "adapter": adapter, **fields}
+    )

@@ -1,0 +1,195 @@
+"""The shared HTTP policy over real sockets: faults, retries, Retry-After, limits, evidence."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import httpx
+import pytest
+
+from credverify.adapters.base import Adapter, AdapterKind, Answer, Query
+from credverify.adapters.http import USER_AGENT, Http, redact
+from credverify.errors import (
+    LayoutChanged,
+    LookupFailed,
+    RateLimited,
+    RegistryTimeout,
+    RegistryUnavailable,
+)
+from tests.registry_server import Fault, RegistryServer, Response
+
+BODY = b'{"ok": true}'
+
+
+class Probe(Adapter):
+    """A minimal adapter for exercising the policy (not registered)."""
+
+    id = "test.probe"
+    name = "Probe"
+    schemes = ("eu.eori",)
+    kind = AdapterKind.API
+    default_base_url = "http://127.0.0.1:9"
+    rate_limit = 1000.0
+    concurrency = 8
+
+    async def lookup(self, query: Query) -> Answer:
+        exchange = await self.http.request(self, "GET", f"{self.base_url}/probe")
+        return Answer(records=(), evidence=(exchange.evidence,))
+
+
+def fast_http(**overrides: object) -> Http:
+    settings: dict[str, object] = {
+        "timeout": httpx.Timeout(0.5, connect=0.5),
+        "attempts": 3,
+        "backoff": 0.01,
+        "max_backoff": 0.05,
+    }
+    settings.update(overrides)
+    return Http(**settings)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def server(registry_server: RegistryServer) -> RegistryServer:
+    registry_server.route("GET", "/probe", lambda _: Response(200, BODY))
+    return registry_server
+
+
+def run_probe(server: RegistryServer, http: Http | None = None) -> Answer:
+    async def go() -> Answer:
+        policy = http or fast_http()
+        try:
+            return await Probe(policy, base_url=server.url).lookup(Query(scheme="eu.eori"))
+        finally:
+            await policy.aclose()
+
+    return asyncio.run(go())
+
+
+def test_an_answer_carries_evidence_of_the_exchange(server: RegistryServer) -> None:
+    answer = run_probe(server)
+    evidence = answer.evidence[0]
+    assert evidence.sha256 == hashlib.sha256(BODY).hexdigest()
+    assert evidence.status_code == 200
+    assert evidence.method == "GET"
+    assert evidence.url == f"{server.url}/probe"
+    assert evidence.media_type == "application/json"
+    assert evidence.retrieved_at.tzinfo is not None
+    assert server.requests()[0].headers["user-agent"] == USER_AGENT
+
+
+@pytest.mark.parametrize(
+    ("fault", "error", "words"),
+    [
+        (Fault("hang", seconds=1.5), RegistryTimeout, "timeout"),
+        (Fault("reset"), RegistryUnavailable, "connection"),
+        (Fault("status", Response(500, b"oops", "text/plain")), RegistryUnavailable, "500"),
+        (Fault("status", Response(503, b"down", "text/plain")), RegistryUnavailable, "503"),
+        (Fault("truncate"), RegistryUnavailable, "truncated"),
+    ],
+)
+def test_a_fault_that_persists_fails_after_every_retry(
+    server: RegistryServer, fault: Fault, error: type[LookupFailed], words: str
+) -> None:
+    server.fault(fault, times=3)
+    with pytest.raises(error, match=words) as caught:
+        run_probe(server)
+    assert "after 3 attempts" in str(caught.value)
+    assert len(server.requests("/probe")) == 3
+
+
+def test_a_passing_fault_is_retried_away(server: RegistryServer) -> None:
+    server.fault(Fault("status", Response(503, b"down", "text/plain")), times=2)
+    answer = run_probe(server)
+    assert answer.evidence[0].status_code == 200
+    assert len(server.requests("/probe")) == 3
+
+
+def test_a_client_error_is_not_retried(server: RegistryServer) -> None:
+    server.fault(Fault("status", Response(400, b"bad", "text/plain")))
+    with pytest.raises(RegistryUnavailable, match="400") as caught:
+        run_probe(server)
+    assert len(server.requests("/probe")) == 1
+    assert caught.value.evidence  # the 400 page is kept as evidence
+
+
+def test_a_missing_endpoint_is_a_layout_change(server: RegistryServer) -> None:
+    server.fault(Fault("status", Response(404, b"gone", "text/plain")))
+    with pytest.raises(LayoutChanged):
+        run_probe(server)
+
+
+def test_retry_after_in_seconds_is_honoured(server: RegistryServer) -> None:
+    server.fault(Fault("status", Response(429, b"slow down", "text/plain", {"Retry-After": "2"})))
+    run_probe(server)
+    first, second = server.requests("/probe")
+    assert second.at - first.at >= 1.9  # retried after about 2 s, not before
+
+
+def test_retry_after_as_a_date_is_honoured(server: RegistryServer) -> None:
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=2), usegmt=True)
+    server.fault(Fault("status", Response(503, b"later", "text/plain", {"Retry-After": when})))
+    run_probe(server)
+    first, second = server.requests("/probe")
+    assert second.at - first.at >= 0.9  # the date has one-second resolution
+
+
+def test_a_retry_after_beyond_the_budget_gives_up_at_once(server: RegistryServer) -> None:
+    server.fault(Fault("status", Response(429, b"", "text/plain", {"Retry-After": "3600"})))
+    with pytest.raises(RateLimited, match="3600"):
+        run_probe(server)
+    assert len(server.requests("/probe")) == 1
+
+
+def test_a_body_over_the_limit_is_refused(server: RegistryServer) -> None:
+    with pytest.raises(LookupFailed, match="limit"):
+        run_probe(server, fast_http(max_body=4))
+
+
+def test_a_slow_drip_body_hits_the_deadline(server: RegistryServer) -> None:
+    server.fault(Fault("drip", seconds=0.2), times=3)
+    with pytest.raises(RegistryTimeout, match="no complete answer"):
+        run_probe(server, fast_http(deadline=1.0, attempts=1))
+
+
+def test_offline_sends_nothing(server: RegistryServer) -> None:
+    with pytest.raises(RegistryUnavailable, match="offline"):
+        run_probe(server, fast_http(offline=True))
+    assert server.requests() == []
+
+
+def test_the_concurrency_cap_is_respected(registry_server: RegistryServer) -> None:
+    in_flight = 0
+    peak = 0
+
+    def slow(_: object) -> Response:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        import time
+
+        time.sleep(0.05)
+        in_flight -= 1
+        return Response(200, BODY)
+
+    registry_server.route("GET", "/probe", slow)
+
+    class Capped(Probe):
+        concurrency = 2
+
+    async def go() -> None:
+        http = fast_http()
+        adapter = Capped(http, base_url=registry_server.url)
+        await adapter.lookup_many([Query(scheme="eu.eori")] * 8)
+        await http.aclose()
+
+    asyncio.run(go())
+    assert len(registry_server.requests()) == 8
+    assert peak <= 2
+
+
+def test_secrets_never_reach_the_evidence_url() -> None:
+    url = "https://user:pw@api.example/lookup?api_key=s3cret&number=1"
+    assert redact(url, {"api_key"}) == "https://api.example/lookup?api_key=REDACTED&number=1"
