@@ -5,6 +5,7 @@ Importing this package registers the built-in adapters; :func:`.base.available` 
 
 from __future__ import annotations
 
+from credverify.adapters import eu_eos_aeo, eu_eos_eori, gb_hmrc, us_nppes
 from credverify.adapters.base import (
     Adapter,
     AdapterKind,
@@ -15,3 +16,5 @@ from credverify.adapters.base import (
 )
 
 __all__ = ["Adapter", "AdapterKind", "Answer", "Query", "available", "register"]
+
+BUILTIN_MODULES = (eu_eos_aeo, eu_eos_eori, gb_hmrc, us_nppes)

@@ -40,6 +40,8 @@ __all__ = [
     "Adapter",
     "AdapterKind",
     "Answer",
+    "BatchAdapter",
+    "BatchResults",
     "Query",
     "available",
     "base_url_env",
@@ -152,6 +154,54 @@ class Adapter(ABC):
                 return failure
 
         return list(await asyncio.gather(*(one(q) for q in queries)))
+
+
+BatchResults = dict[str, Answer | LookupFailed]
+
+
+class BatchAdapter(Adapter):
+    """A source that checks several identifiers in one request (HMRC, EOS: up to 10).
+
+    Subclasses implement :meth:`lookup_batch`; refused queries fail without a request, identical
+    identifiers are asked once, and the rest go out in requests of at most ``batch_size``.
+    """
+
+    @abstractmethod
+    async def lookup_batch(self, identifiers: list[str]) -> BatchResults:
+        """One result per identifier; raise LookupFailed when the whole request failed."""
+
+    async def lookup(self, query: Query) -> Answer:
+        (result,) = await self.lookup_many([query])
+        if isinstance(result, LookupFailed):
+            raise result
+        return result
+
+    async def lookup_many(self, queries: Sequence[Query]) -> list[Answer | LookupFailed]:
+        results: list[Answer | LookupFailed | None] = [None] * len(queries)
+        wanted: dict[str, list[int]] = {}
+        for index, query in enumerate(queries):
+            refusal = self.refuses(query)
+            if refusal is not None or query.identifier is None:
+                results[index] = LookupFailed(f"{self.id}: {refusal or 'no identifier to check'}")
+            else:
+                wanted.setdefault(query.identifier, []).append(index)
+        distinct = list(wanted)
+        batches = [
+            distinct[i : i + self.batch_size] for i in range(0, len(distinct), self.batch_size)
+        ]
+        for answers in await asyncio.gather(*(self.settle(batch) for batch in batches)):
+            for identifier, result in answers.items():
+                for index in wanted.get(identifier, ()):
+                    results[index] = result
+        missing = LookupFailed(f"{self.id}: the source gave no result for this query")
+        return [missing if r is None else r for r in results]
+
+    async def settle(self, identifiers: list[str]) -> BatchResults:
+        """:meth:`lookup_batch`, with a fault of the whole request as every identifier's result."""
+        try:
+            return await self.lookup_batch(identifiers)
+        except LookupFailed as failure:
+            return dict.fromkeys(identifiers, failure)
 
 
 _AdapterT = TypeVar("_AdapterT", bound=type[Adapter])

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -205,8 +205,14 @@ class Http:
         headers: Mapping[str, str] | None = None,
         secrets: Iterable[str] = (),
         accept: Iterable[int] = (200,),
+        accept_if: Callable[[int, bytes], bool] | None = None,
     ) -> Exchange:
-        """Send one request under the policy; return the exchange or raise LookupFailed."""
+        """Send one request under the policy; return the exchange or raise LookupFailed.
+
+        ``accept_if(status, body)`` lets an adapter take an answer the table would treat as a
+        fault (a SOAP Fault travels with HTTP 500); anything else keeps the table's handling,
+        retries included.
+        """
         if self.offline:
             raise RegistryUnavailable("offline: no network requests are made")
         accepted = frozenset(accept)
@@ -219,7 +225,7 @@ class Http:
                 return await asyncio.wait_for(
                     self._send(
                         adapter, method, url, content, json, params, headers,
-                        secret_names, accepted, evidence,
+                        secret_names, accepted, accept_if, evidence,
                     ),
                     timeout=self.deadline,
                 )  # fmt: skip
@@ -263,6 +269,7 @@ class Http:
         headers: Mapping[str, str] | None,
         secret_names: frozenset[str],
         accepted: frozenset[int],
+        accept_if: Callable[[int, bytes], bool] | None,
         evidence: list[Evidence],
     ) -> Exchange:
         client = self._state().client
@@ -282,7 +289,9 @@ class Http:
             raise  # pragma: no cover - TRANSPORT_OUTCOMES ends with the base class
         record = self._evidence(adapter, method, str(request.url), response, body, secret_names)
         evidence.append(record)
-        if response.status_code in accepted:
+        if response.status_code in accepted or (
+            accept_if is not None and accept_if(response.status_code, body)
+        ):
             return Exchange(response.status_code, response.headers, body, record)
         failure_type, reason, retry = STATUS_OUTCOMES.get(
             response.status_code,
