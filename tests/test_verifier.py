@@ -3,6 +3,7 @@ batching and dedupe, offline mode, and every fault ending as ``unverifiable``.""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -211,15 +212,29 @@ def test_lookup_a_gb_eori_as_json(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    test_gb_hmrc.serve_happy(registry_server)
+    body = json.dumps(
+        [
+            {
+                "eori": "GB123456789000",
+                "valid": True,
+                "processingDate": "2026-11-29T09:00:00+00:00",
+                "companyDetails": {
+                    "traderName": "Synthetic Example Ltd",
+                    "address": {"streetAndNumber": "1 Example Street", "cityName": "Leeds",
+                                "postcode": "LS1 1AA"},
+                },
+            }
+        ]
+    ).encode()  # fmt: skip
+    registry_server.route("POST", HMRC, lambda _: Response(200, body))
     monkeypatch.setenv(base_url_env("gb.hmrc.eori"), registry_server.url)
-    code, out, _ = run_cli(capsys, "lookup", test_gb_hmrc.WITH_NAME, "--json")
+    code, out, _ = run_cli(capsys, "lookup", "GB123456789000", "--json")
     assert code == 0
     data = json.loads(out)
     assert data["status"] == "verified"
-    assert data["record"]["holder"] == "Synthetic Trading Ltd"
-    assert data["record"]["details"]
-    assert data["evidence"][0]["sha256"]
+    assert data["record"]["holder"] == "Synthetic Example Ltd"
+    assert data["record"]["details"]["city_name"] == "Leeds"
+    assert data["evidence"][0]["sha256"] == hashlib.sha256(body).hexdigest()
     for key in ("claim", "findings", "evidence"):
         assert key in data
 
