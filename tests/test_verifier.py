@@ -20,7 +20,14 @@ from credverify.cli import main
 from credverify.records import CheckStatus, Claim, FindingOutcome
 from credverify.store import Store
 from credverify.verifier import Verifier
-from tests.adapters import test_eu_eos_aeo, test_eu_eos_eori, test_gb_hmrc, test_us_nppes
+from tests.adapters import (
+    test_eu_eos_aeo,
+    test_eu_eos_eori,
+    test_gb_bacp,
+    test_gb_hcpc,
+    test_gb_hmrc,
+    test_us_nppes,
+)
 from tests.registry_server import Fault, RegistryServer, Response
 
 ADAPTER_TESTS: list[types.ModuleType] = [
@@ -28,6 +35,8 @@ ADAPTER_TESTS: list[types.ModuleType] = [
     test_eu_eos_eori,
     test_eu_eos_aeo,
     test_us_nppes,
+    test_gb_hcpc,
+    test_gb_bacp,
 ]
 HMRC = test_gb_hmrc.PATH
 

@@ -53,6 +53,11 @@ rules_app = typer.Typer(
     help="The recognition rules: arrangements (MRAs, compacts, routes).", no_args_is_help=True
 )
 app.add_typer(rules_app, name="rules")
+registries_app = typer.Typer(
+    help="The registries credverify can ask, and the snapshot files it imports.",
+    no_args_is_help=True,
+)
+app.add_typer(registries_app, name="registries")
 
 _state: dict[str, Path | None] = {"registries": None}
 
@@ -462,6 +467,34 @@ def _print_check(check: Check) -> None:
         )
 
 
+def _screen(verifier: Any, subject: str, npi: str | None, state: str | None, as_json: bool) -> None:
+    from credverify.errors import LookupFailed
+
+    try:
+        screening = verifier.screen(subject, npi=npi if npi != subject else None, state=state)
+    except LookupFailed as failure:
+        # A list that could not be read never says "clear".
+        if as_json:
+            _print_json({"subject": subject, "status": "unverifiable", "reason": failure.message})
+        else:
+            stdout.print(f"[bold red]UNVERIFIABLE[/]: {failure.message}")
+        return
+    if as_json:
+        _print_json(screening.model_dump(mode="json"))
+        return
+    label = " [SYNTHETIC DEMO DATA]" if screening.synthetic else ""
+    stdout.print(
+        f"[bold]{screening.result.value.upper()}[/]{label}: {subject} against {screening.adapter}"
+    )
+    for hit in screening.hits:
+        record = hit.record
+        stdout.print(
+            f"  {hit.score:.2f} {record.holder} ({record.jurisdiction or '?'}, "
+            f"{record.status or ''}): {hit.explanation}",
+            markup=False,
+        )
+
+
 @app.command()
 def lookup(
     identifier: Annotated[
@@ -483,7 +516,13 @@ def lookup(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     offline: Annotated[
-        bool, typer.Option("--offline", help="No network: cached evidence only.")
+        bool, typer.Option("--offline", help="No network: cached evidence and snapshots only.")
+    ] = False,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo", help="Offline, with the SYNTHETIC demo registry in place of the live ones."
+        ),
     ] = False,
 ) -> None:
     """Check one credential against its primary source, and with --to, assess it there.
@@ -495,6 +534,8 @@ def lookup(
       credverify lookup 1234567893 --holder "Jane Example" --json
 
       credverify lookup DEAEOF1234 --holder "Synthetic Trading GmbH" --to US --offline
+
+      credverify lookup --scheme us.oig.leie --holder "Jane Example" --from US-CA
     """
     from credverify.records import Claim, Target
     from credverify.verifier import Verifier
@@ -506,7 +547,10 @@ def lookup(
     claim = Claim(
         scheme=chosen, identifier=identifier, holder=holder, tier=tier, jurisdiction=issued_in
     )
-    verifier = Verifier(offline=offline, knowledge=kb)
+    verifier = Verifier(offline=offline, demo=demo, knowledge=kb)
+    if kb.scheme(chosen).kind.value == "screening":
+        _screen(verifier, holder or identifier or "", identifier, issued_in, as_json)
+        return
     check = verifier.verify(claim)
     assessment = None
     if to is not None:
@@ -524,6 +568,244 @@ def lookup(
     _print_check(check)
     if assessment is not None:
         _print_assessment(assessment)
+
+
+@registries_app.command("list")
+def registries_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List every adapter: its kind, and its base URL or the age and size of its snapshot.
+
+    Example:
+
+      credverify registries list
+    """
+    from credverify.adapters.base import AdapterKind, available
+    from credverify.adapters.http import Http
+    from credverify.store import Store
+
+    store = Store()
+    http = Http(store)
+    rows = []
+    for adapter_id, cls in available().items():
+        adapter = cls(http)
+        row: dict[str, Any] = {
+            "id": adapter_id,
+            "kind": cls.kind.value,
+            "schemes": list(cls.schemes),
+            "source": adapter.base_url,
+        }
+        if cls.kind is AdapterKind.SNAPSHOT:
+            info = store.snapshot_active(adapter_id)
+            row["snapshot"] = (
+                {
+                    "source": info.source,
+                    "rows": info.rows,
+                    "sha256": info.sha256,
+                    "imported_at": info.imported_at.isoformat(timespec="seconds"),
+                }
+                if info
+                else None
+            )
+        rows.append(row)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(title="Registries")
+    for column in ("adapter", "kind", "schemes", "source or snapshot"):
+        table.add_column(column)
+    for row in rows:
+        source = row["source"]
+        if row["kind"] == "snapshot":
+            snap = row.get("snapshot")
+            source = (
+                f"{snap['rows']:,} rows, imported {snap['imported_at']}"
+                if snap
+                else "no snapshot: run `credverify registries sync`"
+            )
+        table.add_row(row["id"], row["kind"], ", ".join(row["schemes"]), str(source))
+    stdout.print(table)
+
+
+@registries_app.command("sync")
+def registries_sync(
+    adapter_id: Annotated[str, typer.Argument(metavar="ID", help="A snapshot adapter id.")],
+    file: Annotated[Path | None, typer.Option("--file", help="The registry's file.")] = None,
+    url: Annotated[str | None, typer.Option("--url", help="Download the file from here.")] = None,
+) -> None:
+    """Import a registry's published file as its snapshot (replacing the previous one atomically).
+
+    Examples:
+
+      credverify registries sync us.oig.leie --file UPDATED.csv
+
+      credverify registries sync jp.customs.aeo --file aeo-list.csv
+    """
+    from credverify.adapters.base import available
+    from credverify.adapters.http import Http
+    from credverify.adapters.snapshot import SnapshotAdapter, sync
+    from credverify.store import Store
+
+    adapters = available()
+    if adapter_id not in adapters:
+        import difflib
+
+        from credverify.errors import UnknownName
+
+        raise UnknownName("adapter", adapter_id, difflib.get_close_matches(adapter_id, adapters))
+    cls = adapters[adapter_id]
+    if not issubclass(cls, SnapshotAdapter):
+        raise InputError(f"{adapter_id} is a live {cls.kind.value} source, not a snapshot")
+    stderr.print(f"importing {file or url} into {adapter_id}...")
+    info = sync(cls(Http(Store())), file=file, url=url)
+    stdout.print(
+        f"{adapter_id}: {info.rows:,} rows from {info.source} "
+        f"(sha256 {info.sha256}, encoding {info.encoding or 'n/a'}), imported "
+        f"{info.imported_at.isoformat(timespec='seconds')}",
+        markup=False,
+    )
+
+
+@app.command()
+def batch(
+    file: Annotated[Path, typer.Argument(help="A supplier list or roster: CSV or XLSX.")],
+    to: Annotated[
+        str | None, typer.Option("--to", help="Target jurisdiction to assess every row for.")
+    ] = None,
+    activity: Annotated[
+        str, typer.Option("--activity", help="Target activity.")
+    ] = "aeo-security-benefits",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Report file (default: report.<format>).")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="html, csv, jsonl, xlsx or fhir (default: from --out).")
+    ] = "",
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue a killed run of the same file.")
+    ] = False,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="Map a column to a field: COL=FIELD (repeatable)."),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Assess on this date (default today).")
+    ] = None,
+    fail_on: Annotated[
+        str | None, typer.Option("--fail-on", help="Exit 1 when a row has a blocker|warning.")
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="No network: cached evidence and snapshots only.")
+    ] = False,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo", help="Offline, with the SYNTHETIC demo registry in place of the live ones."
+        ),
+    ] = False,
+) -> None:
+    """Verify, screen and assess every row of a supplier list or clinician roster, and report.
+
+    Examples:
+
+      credverify batch examples/suppliers.csv --to NL --demo --out report.html
+
+      credverify batch suppliers.xlsx --to US --out checked.csv --map "Vendor=holder"
+
+      credverify batch roster.csv --to US-TX --activity telehealth:psychology --resume
+    """
+    from credverify.batch import BatchOptions
+    from credverify.records import Target
+    from credverify.reports import FORMATS
+    from credverify.verifier import Verifier
+
+    chosen = fmt or (out.suffix.lstrip(".").lower() if out else "html")
+    if chosen == "json":
+        chosen = "fhir"
+    if chosen not in FORMATS:
+        raise InputError(f"--format: expected one of {', '.join(FORMATS)}, got {chosen!r}")
+    if fail_on not in (None, "blocker", "warning"):
+        raise InputError(f"--fail-on: expected blocker or warning, got {fail_on!r}")
+    target_out = out or Path(f"report.{'json' if chosen == 'fhir' else chosen}")
+    overrides = {}
+    for pair in mapping or []:
+        column, _, field_name = pair.partition("=")
+        if not column or not field_name:
+            raise InputError(f"--map: expected COL=FIELD, got {pair!r}")
+        overrides[column] = field_name
+    kb = _knowledge()
+    target = Target(to, activity) if to else None
+    if target is not None:
+        kb.activity(activity)  # an unknown activity stops the run before any row is read
+    options = BatchOptions(
+        target=target,
+        as_of=_parse_date(as_of, "--as-of") if as_of else None,
+        mapping=overrides,
+        resume=resume,
+    )
+    verifier = Verifier(offline=offline, demo=demo, knowledge=kb)
+    if demo:
+        stderr.print("[bold red]DEMO[/]: offline, against the SYNTHETIC demo registry")
+    summary = _run_with_progress(file, verifier, options, target_out, chosen)
+    _print_summary(summary, target_out, demo)
+    if fail_on == "blocker" and summary.blocked:
+        raise typer.Exit(1)
+    if fail_on == "warning" and summary.flagged:
+        raise typer.Exit(1)
+
+
+def _run_with_progress(file: Path, verifier: Any, options: Any, out: Path, fmt: str) -> Any:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from credverify.batch import run_batch
+
+    with Progress(
+        TextColumn("[bold]checking"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} rows/s"),
+        TimeRemainingColumn(),
+        TextColumn("registry errors: {task.fields[faults]}"),
+        console=stderr,
+        transient=True,
+    ) as bar:
+        total = _count_rows(file)
+        task = bar.add_task("rows", total=total, rate="-", faults=0)
+
+        def advance(done: int, faults: int) -> None:
+            bar.update(task, advance=done, faults=faults)
+            speed = bar.tasks[0].speed
+            bar.update(task, rate=f"{speed:,.0f}" if speed else "-")
+
+        return run_batch(file, verifier, options, out=out, fmt=fmt, progress=advance)
+
+
+def _count_rows(file: Path) -> int | None:
+    """A quick line count for the progress bar (None for a spreadsheet)."""
+    if file.suffix.lower() in (".xlsx", ".xlsm") or not file.is_file():
+        return None
+    with file.open("rb") as raw:
+        return max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: raw.read(1 << 20), b"")) - 1)
+
+
+def _print_summary(summary: Any, out: Path, demo: bool) -> None:
+    label = " [SYNTHETIC DEMO DATA]" if demo else ""
+    stdout.print(f"[bold]{summary.rows:,} rows[/]{label}, {summary.errors:,} with an input error")
+    for title, counts in (
+        ("status", summary.by_status),
+        ("outcome", summary.by_outcome),
+        ("gap", summary.by_gap),
+    ):
+        if counts:
+            shown = ", ".join(f"{k} {v:,}" for k, v in counts.most_common())
+            stdout.print(f"  by {title}: {shown}", markup=False)
+    stdout.print(f"Report: {out.resolve()}", markup=False)
 
 
 def main(argv: list[str] | None = None) -> None:

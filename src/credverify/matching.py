@@ -34,13 +34,16 @@ Choices worth knowing:
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import combinations
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from credverify.errors import InputError
 
@@ -48,6 +51,7 @@ __all__ = [
     "DEFAULT_THRESHOLDS",
     "Band",
     "Feature",
+    "NameIndex",
     "NameScore",
     "Thresholds",
     "characters",
@@ -455,9 +459,45 @@ def empty(claimed: str, found: str) -> tuple[float, str]:
     return 0.0, "; ".join(reasons) or "neither name is empty"
 
 
+# Each feature's score alone, for one claimed name against many found ones: what NameIndex ranks
+# candidates by. The same scores as the features', to the last bit: rapidfuzz's batch functions
+# run the same scorers as its single calls.
+
+
+def _exact_scores(claimed: str, found: list[str]) -> list[float]:
+    return [1.0 if name == claimed else 0.0 for name in found]
+
+
+def _token_sort_scores(claimed: str, found: list[str]) -> list[float]:
+    return _rapidfuzz_scores(fuzz.token_sort_ratio, claimed, found)
+
+
+def _token_set_scores(claimed: str, found: list[str]) -> list[float]:
+    return _rapidfuzz_scores(fuzz.token_set_ratio, claimed, found)
+
+
+def _characters_scores(claimed: str, found: list[str]) -> list[float]:
+    return _rapidfuzz_scores(
+        fuzz.ratio, claimed.replace(" ", ""), [name.replace(" ", "") for name in found]
+    )
+
+
+def _rapidfuzz_scores(scorer: Callable[..., float], claimed: str, found: list[str]) -> list[float]:
+    scores = [0.0] * len(found)
+    for _, score, position in process.extract(claimed, found, scorer=scorer, limit=None):
+        scores[position] = score / 100
+    return scores
+
+
 _FeatureFunction = Callable[[str, str], tuple[float, str]]
-_WORD_FEATURES: tuple[tuple[_FeatureFunction, float], ...] = ((token_sort, 0.6), (token_set, 0.4))
-_CJK_FEATURES: tuple[tuple[_FeatureFunction, float], ...] = ((characters, 1.0),)
+# An algorithm: its features, each with its batch score (above) and its weight.
+_Algorithm = tuple[tuple[_FeatureFunction, Callable[[str, list[str]], list[float]], float], ...]
+_EXACT_FEATURES: _Algorithm = ((exact, _exact_scores, 1.0),)
+_WORD_FEATURES: _Algorithm = (
+    (token_sort, _token_sort_scores, 0.6),
+    (token_set, _token_set_scores, 0.4),
+)
+_CJK_FEATURES: _Algorithm = ((characters, _characters_scores, 1.0),)
 _ALL_FEATURES: tuple[_FeatureFunction, ...] = (exact, token_sort, token_set, characters, empty)
 
 
@@ -478,27 +518,31 @@ def compare_names(
     >>> compare_names("Acme Trading Ltd", "Globex Corporation").band
     <Band.NO_MATCH: 'no-match'>
     """
-    claimed_normalised, claimed_forms = _analyse(claimed)
-    found_normalised, found_forms = _analyse(found)
+    return _compare_analysed(claimed, found, _analyse(claimed), _analyse(found), thresholds)
+
+
+def _compare_analysed(
+    claimed: str,
+    found: str,
+    claimed_analysis: tuple[str, tuple[str, ...]],
+    found_analysis: tuple[str, tuple[str, ...]],
+    thresholds: Thresholds,
+) -> NameScore:
+    # compare_names once both names are analysed (NameIndex analyses its names when they are added).
+    claimed_normalised, claimed_forms = claimed_analysis
+    found_normalised, found_forms = found_analysis
     nothing_to_compare = not claimed_normalised or not found_normalised
     if nothing_to_compare:
         score, detail = empty(claimed, found)
         features: tuple[Feature, ...] = (Feature("empty", score, 1.0, detail),)
     else:
-        if claimed_normalised == found_normalised:
-            algorithm: tuple[tuple[_FeatureFunction, float], ...] = ((exact, 1.0),)
-        elif _is_cjk_text(claimed_normalised) or _is_cjk_text(found_normalised):
-            algorithm = _CJK_FEATURES
-        else:
-            algorithm = _WORD_FEATURES
+        cjk = _is_cjk_text(claimed_normalised) or _is_cjk_text(found_normalised)
         features = tuple(
             Feature(function.__name__, _clamp(score), weight, detail)
-            for function, weight in algorithm
+            for function, _, weight in _algorithm(claimed_normalised == found_normalised, cjk)
             for score, detail in [function(claimed_normalised, found_normalised)]
         )
-    total = sum(f.score * f.weight for f in features) / sum(f.weight for f in features)
-    # Rounded, so that float noise (0.8999999...) does not move a score across a threshold.
-    score = _clamp(round(total, 4))
+    score = _total((f.score, f.weight) for f in features)
     return NameScore(
         score=score,
         band=Band.NO_MATCH if nothing_to_compare else thresholds.band(score),
@@ -512,5 +556,289 @@ def compare_names(
     )
 
 
+def _algorithm(identical: bool, cjk: bool) -> _Algorithm:
+    # Which features compare two non-empty normalised names: identical ones need no other; if
+    # either is mostly CJK, the characters.
+    if identical:
+        return _EXACT_FEATURES
+    return _CJK_FEATURES if cjk else _WORD_FEATURES
+
+
+# A weighted mean of features that never exceed token_ratio never exceeds it either (give or take
+# the rounding of the total).
+_TOKEN_RATIO_BOUNDS_WORDS = {f for f, _, _ in _WORD_FEATURES} <= {token_sort, token_set}
+_ROUNDING = 1e-4
+
+
+def _best_scores(
+    claimed_normalised: str,
+    claimed_cjk: bool,
+    found: list[str],
+    found_cjk: bytearray,
+    keys: list[int],
+    limit: int,
+) -> dict[int, float]:
+    # By position in `found`: the score compare_names gives each found name that can be among the
+    # best `limit` keys, to the last bit, without the details that explain it. Names that share
+    # an algorithm are scored together, each feature in one rapidfuzz call.
+    scores: dict[int, float] = {}
+
+    def score(positions: list[int], cjk: bool, *, identical: bool = False) -> None:
+        names = [found[p] for p in positions]
+        weighted = _weighted(claimed_normalised, names, cjk, identical=identical)
+        scores.update(zip(positions, weighted, strict=True))
+
+    if claimed_normalised in found:
+        identical = [p for p, name in enumerate(found) if name == claimed_normalised]
+        score(identical, claimed_cjk, identical=True)
+    rest = [p for p in range(len(found)) if p not in scores]
+    if claimed_cjk or any(found_cjk):
+        score([p for p in rest if claimed_cjk or found_cjk[p]], True)
+        rest = [p for p in rest if p not in scores]
+    if not _TOKEN_RATIO_BOUNDS_WORDS:
+        score(rest, False)
+        return scores
+    # Branch and bound: each word feature is at most rapidfuzz's token_ratio (the larger of
+    # token_sort and token_set), and so is their weighted mean. Names are scored in growing
+    # chunks, highest bound first, until no bound left can reach the limit-th best key's score.
+    bounded = process.extract(
+        claimed_normalised, [found[p] for p in rest], scorer=fuzz.token_ratio, limit=None
+    )
+    start, chunk = 0, 4 * limit
+    while start < len(bounded):
+        if _limit_th_best(scores, keys, limit) > bounded[start][1] / 100 + _ROUNDING:
+            break
+        score([rest[i] for _, _, i in bounded[start : start + chunk]], False)
+        start, chunk = start + chunk, 2 * chunk
+    return scores
+
+
+def _limit_th_best(scores: dict[int, float], keys: list[int], limit: int) -> float:
+    # The score a key must beat to be among the best `limit` keys so far (-1 while fewer).
+    best: dict[int, float] = {}
+    for position, score in scores.items():
+        key = keys[position]
+        if score > best.get(key, -1.0):
+            best[key] = score
+    return heapq.nlargest(limit, best.values())[-1] if len(best) >= limit else -1.0
+
+
+def _weighted(
+    claimed_normalised: str, found: list[str], cjk: bool, *, identical: bool = False
+) -> list[float]:
+    # _total's arithmetic, in the same order, down the lists (rapidfuzz scores lie in 0..100, so
+    # _clamp changes nothing).
+    totals = [0.0] * len(found)
+    weights = 0.0
+    for _, scores_of, weight in _algorithm(identical, cjk):
+        totals = [
+            total + score * weight
+            for total, score in zip(totals, scores_of(claimed_normalised, found), strict=True)
+        ]
+        weights += weight
+    return [round(total / weights, 4) for total in totals]
+
+
+def _total(scores_and_weights: Iterable[tuple[float, float]]) -> float:
+    total = weights = 0.0
+    for score, weight in scores_and_weights:
+        total += score * weight
+        weights += weight
+    # Rounded, so that float noise (0.8999999...) does not move a score across a threshold.
+    return _clamp(round(total / weights, 4))
+
+
 def _clamp(score: float) -> float:
     return min(1.0, max(0.0, score)) if score == score else 0.0  # NaN counts as no evidence
+
+
+# Blocked search: block -> score -> band over many names
+
+
+# Splitting a word with a capturing group leaves its CJK runs at the odd positions.
+_CJK_RUNS = re.compile(f"({_CJK.pattern}+)")
+_AFFIX_LENGTH = 4
+_PAIRED_WORDS = 6  # pairs among a name's first six words: fifteen at most
+
+
+class NameIndex:
+    """Names by key, indexed by token for blocking: only candidates that share a token are scored.
+
+    Blocking, as in nomenklatura's xref (block -> score -> band):
+
+    - **Tokens.** A name is normalised (:func:`normalise_name`), then cut into tokens: each word
+      of a Latin (or other spaced) script; the character bigrams of each CJK run, since Chinese
+      and Japanese names have no spaces ("深圳合成电子" -> 深圳, 圳合, 合成, 成电, 电子);
+      each pair of neighbouring words, in sorted order ("acme trading"), rarer than either word
+      alone; and the whole normalised name, so an exact hit is always found.
+    - **Fuzzy keys.** A word of four or more letters also gives its first four and its last four
+      letters as tokens: "synthetik" shares "synt..." with "synthetic", so a single typo in a rare
+      word still finds its candidate unless the word is shorter than eight letters and the typo
+      sits in both ends.
+    - **Inverted index.** token -> keys, in the order they were added.
+    - **Candidates.** The query's tokens are taken rarest first (fewest keys, then
+      alphabetically, so the outcome is the same on every run); their keys are collected until
+      ``max_candidates`` keys are held. A query made only of common words ("Global Trading") thus
+      does bounded work, at the price that, among more than ``max_candidates`` equally good
+      candidates, only the first added are scored.
+    - **Scoring.** Every name of every candidate key is scored with exactly the score
+      :func:`compare_names` would give (without building its explanation); each key counts with
+      its best name; the best ``limit`` keys are then compared in full, so each result is an
+      explainable :class:`NameScore` in the index's thresholds. Ties go to the smaller key.
+
+    A key may carry several names (a Japanese and an English one); each distinct normalised name is
+    kept. A name with nothing left once normalised ("Ltd.") is not indexed: it could never match.
+
+    >>> index = NameIndex()
+    >>> index.add(1, "Shenzhen Synthetic Electronics Co., Ltd.")
+    >>> index.add(1, "深圳合成电子有限公司")
+    >>> index.add(2, "Acme Trading Ltd")
+    >>> [(key, result.band.value) for key, result in index.search("深圳合成电子")]
+    [(1, 'match')]
+    >>> key, result = index.search("SHENZHEN SYNTHETIC ELECTRONIC")[0]
+    >>> print(key, result.explain())  # doctest: +NORMALIZE_WHITESPACE
+    1 0.98 match: 'shenzhen synthetic electronic' vs 'shenzhen synthetic electronics':
+    token_sort 0.98 x0.6, token_set 0.98 x0.4; legal forms removed: Co., Ltd.
+    """
+
+    def __init__(
+        self, *, thresholds: Thresholds = DEFAULT_THRESHOLDS, max_candidates: int = 200
+    ) -> None:
+        if max_candidates < 1:
+            raise InputError(f"max_candidates must be at least 1; got {max_candidates}")
+        self.thresholds = thresholds
+        self.max_candidates = max_candidates
+        # One entry per name, numbered in the order added; flat lists rather than an object per
+        # name, since a search reads a few fields of some 200 names scattered over the index.
+        self._key = array("q")  # contiguous: blocking reads the key of every entry it meets
+        self._name: list[str] = []
+        self._normalised: list[str] = []
+        self._legal_forms: list[tuple[str, ...]] = []
+        self._cjk = bytearray()
+        self._entries_by_key: dict[int, list[int]] = {}
+        self._entries_by_token: dict[str, list[int]] = {}
+
+    def add(self, key: int, name: str) -> None:
+        """Index ``name`` under ``key``; a key may have several names, and each is kept."""
+        if not isinstance(name, str):
+            raise InputError(f"a name must be text; got {type(name).__name__}")
+        normalised, legal_forms = _analyse(name)
+        if not normalised:
+            return
+        entries = self._entries_by_key.setdefault(key, [])
+        if any(self._normalised[entry] == normalised for entry in entries):
+            return
+        entry = len(self._key)
+        entries.append(entry)
+        self._key.append(key)
+        self._name.append(name)
+        self._normalised.append(normalised)
+        self._legal_forms.append(legal_forms)
+        self._cjk.append(_is_cjk_text(normalised))
+        for token in _blocking_tokens(normalised):
+            self._entries_by_token.setdefault(token, []).append(entry)
+
+    def __len__(self) -> int:
+        """The number of distinct keys with at least one indexed name."""
+        return len(self._entries_by_key)
+
+    def candidates(self, name: str) -> set[int]:
+        """The keys blocking offers for ``name`` (the step before scoring); empty for junk."""
+        normalised = _query_analysis(name)[0]
+        return {self._key[entry] for entry in self._block(normalised)} if normalised else set()
+
+    def search(self, name: str, *, limit: int = 5) -> list[tuple[int, NameScore]]:
+        """The best ``limit`` keys for ``name``, best first, each with the comparison of its best
+        name; only candidates from blocking are scored. Junk or empty input gives ``[]``."""
+        claimed_analysis = _query_analysis(name)
+        claimed_normalised = claimed_analysis[0]
+        if not claimed_normalised or not isinstance(limit, int) or limit < 1:
+            return []
+        entries = self._block(claimed_normalised)
+        keys = list(map(self._key.__getitem__, entries))
+        scores = _best_scores(
+            claimed_normalised,
+            _is_cjk_text(claimed_normalised),
+            list(map(self._normalised.__getitem__, entries)),
+            bytearray(map(self._cjk.__getitem__, entries)),
+            keys,
+            limit,
+        )
+        # Best score first, then the smaller key, then the name added first.
+        ranked = sorted((-score, keys[p], entries[p]) for p, score in scores.items())
+        results: list[tuple[int, NameScore]] = []
+        seen: set[int] = set()
+        for _, key, entry in ranked:
+            if key in seen:
+                continue  # a key counts with its best name only
+            seen.add(key)
+            found_analysis = (self._normalised[entry], self._legal_forms[entry])
+            found = self._name[entry]
+            results.append(
+                (
+                    key,
+                    _compare_analysed(
+                        name, found, claimed_analysis, found_analysis, self.thresholds
+                    ),
+                )
+            )
+            if len(results) == limit:
+                break
+        return results
+
+    def _block(self, normalised: str) -> list[int]:
+        # The entries of the candidate keys: tokens rarest first, until max_candidates keys.
+        postings = sorted(
+            (len(entries), token, entries)
+            for token in _blocking_tokens(normalised)
+            if (entries := self._entries_by_token.get(token))
+        )
+        found: set[int] = set()
+        keys: set[int] = set()
+        for _, _, entries in postings:
+            start = 0
+            while start < len(entries):
+                room = self.max_candidates - len(keys)
+                if room == 0:
+                    return list(found)
+                taken = entries[start : start + room]  # each brings at most one new key
+                found.update(taken)
+                keys.update(map(self._key.__getitem__, taken))
+                start += room
+        return list(found)
+
+
+def _query_analysis(name: object) -> tuple[str, tuple[str, ...]]:
+    # Search never raises: anything that is not text, or that fails to normalise, is no name.
+    if not isinstance(name, str):
+        return "", ()
+    try:
+        return _analyse(name)
+    except (ValueError, TypeError):  # e.g. text no Unicode normalisation accepts
+        return "", ()
+
+
+def _blocking_tokens(normalised: str) -> set[str]:
+    # Namespaced by punctuation, which normalised words never contain: "=" the whole name, "+" a
+    # pair of words, "<" and ">" a word's first and last letters, "^" and "$" those of every word,
+    # sorted (the shape of the whole name); bare words and CJK bigrams.
+    tokens = {"=" + normalised}
+    words: list[str] = []
+    for word in normalised.split():
+        for position, part in enumerate(_CJK_RUNS.split(word)):
+            if not part:
+                continue
+            if position % 2:  # a CJK run
+                tokens.update(part[i : i + 2] for i in range(max(1, len(part) - 1)))
+                continue
+            words.append(part)
+            tokens.add(part)
+            if len(part) >= _AFFIX_LENGTH:
+                tokens.add("<" + part[:_AFFIX_LENGTH])
+                tokens.add(part[-_AFFIX_LENGTH:] + ">")
+    if len(words) > 1:
+        paired = sorted(set(words[:_PAIRED_WORDS]))
+        tokens.update(f"+{first} {second}" for first, second in combinations(paired, 2))
+        tokens.add("^" + " ".join(sorted(word[:_AFFIX_LENGTH] for word in words)))
+        tokens.add("$" + " ".join(sorted(word[-_AFFIX_LENGTH:] for word in words)))
+    return tokens

@@ -28,6 +28,7 @@ __all__ = [
     "GapCode",
     "Outcome",
     "RegistryRecord",
+    "RowResult",
     "Screening",
     "ScreeningHit",
     "ScreeningResult",
@@ -142,6 +143,9 @@ class RegistryRecord(_Record):
     adapter: str
     identifier: str | None = None
     holder: str | None = None
+    aliases: tuple[str, ...] = Field(
+        default=(), description="Other names the source gives (an English name, a trading name)."
+    )
     scheme: str | None = None
     tier: str | None = None
     jurisdiction: str | None = None
@@ -298,6 +302,53 @@ class Assessment(_Record):
         return "\n".join(lines)
 
 
+class RowResult(_Record):
+    """One input row of a batch, as it comes out: its columns, its claims, what the sources
+    said, the screening, the assessment, or the error that stopped it. One per input row."""
+
+    row: int = Field(description="The row's line number in the input file (the header is 1).")
+    values: dict[str, str] = Field(description="The input columns, as read.")
+    claims: tuple[Claim, ...] = ()
+    checks: tuple[Check, ...] = ()
+    screening: Screening | None = None
+    assessment: Assessment | None = None
+    error: str | None = Field(default=None, description="Why the row could not be processed.")
+    synthetic: bool = False
+
+    @property
+    def status(self) -> str:
+        """The row's headline status: the error, else the weakest check status."""
+        if self.error is not None:
+            return "error"
+        if not self.checks:
+            return "no-claim"
+        order = [
+            CheckStatus.INVALID, CheckStatus.MISMATCH, CheckStatus.INACTIVE,
+            CheckStatus.NOT_FOUND, CheckStatus.UNVERIFIABLE, CheckStatus.ATTESTED,
+            CheckStatus.PARTIAL, CheckStatus.VERIFIED,
+        ]  # fmt: skip
+        return min((c.status for c in self.checks), key=order.index).value
+
+    @property
+    def outcome(self) -> str:
+        return self.assessment.outcome.value if self.assessment else ""
+
+    @property
+    def gap_codes(self) -> list[str]:
+        return sorted({g.code.value for g in self.assessment.gaps}) if self.assessment else []
+
+    @property
+    def top_remedy(self) -> str:
+        """The remedy of the most severe gap that has one."""
+        if not self.assessment:
+            return ""
+        return next((g.remedy for g in self.assessment.gaps if g.remedy), None) or ""
+
+    @property
+    def evidence_refs(self) -> list[str]:
+        return [e.ref for c in self.checks for e in c.evidence]
+
+
 _EXPORTED_MODELS: tuple[type[BaseModel], ...] = (
     Assessment,
     Check,
@@ -305,6 +356,7 @@ _EXPORTED_MODELS: tuple[type[BaseModel], ...] = (
     Evidence,
     Gap,
     RegistryRecord,
+    RowResult,
     Screening,
     Target,
 )

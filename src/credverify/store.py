@@ -25,6 +25,7 @@ import hashlib
 import os
 import sqlite3
 import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,7 +35,15 @@ import platformdirs
 
 from credverify.errors import ConfigurationError, InputError
 
-__all__ = ["FILE_NAME", "HOME_ENV", "SCHEMA_VERSION", "CachedEntry", "Store", "default_path"]
+__all__ = [
+    "FILE_NAME",
+    "HOME_ENV",
+    "SCHEMA_VERSION",
+    "CachedEntry",
+    "SnapshotInfo",
+    "Store",
+    "default_path",
+]
 
 HOME_ENV = "CREDVERIFY_HOME"
 FILE_NAME = "credverify.sqlite3"
@@ -63,8 +72,51 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
     ),
+    (
+        # Registry snapshots (files a registry publishes): one row per import, its records
+        # below it. A new import loads as "loading" and becomes "active" in one transaction.
+        """
+        CREATE TABLE IF NOT EXISTS snapshots (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            adapter TEXT NOT NULL,
+            state TEXT NOT NULL,
+            source TEXT NOT NULL,
+            encoding TEXT,
+            sha256 TEXT,
+            rows INTEGER,
+            imported_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS snapshot_rows (
+            snapshot INTEGER NOT NULL,
+            row_no INTEGER NOT NULL,
+            identifier TEXT,
+            name_key TEXT,
+            names TEXT NOT NULL,
+            record TEXT NOT NULL,
+            PRIMARY KEY (snapshot, row_no)
+        )
+        """,
+        "CREATE INDEX IF NOT EXISTS snapshot_rows_identifier"
+        " ON snapshot_rows (snapshot, identifier)",
+        "CREATE INDEX IF NOT EXISTS snapshot_rows_name ON snapshot_rows (snapshot, name_key)",
+    ),
+    (
+        # Batch checkpoints: every finished row of a run, so a killed run resumes without losing
+        # or repeating a row.
+        """
+        CREATE TABLE IF NOT EXISTS batch_rows (
+            run TEXT NOT NULL,
+            row INTEGER NOT NULL,
+            result TEXT NOT NULL,
+            PRIMARY KEY (run, row)
+        )
+        """,
+    ),
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
+SNAPSHOT_CHUNK = 5_000
 
 
 def default_path() -> Path:
@@ -74,6 +126,19 @@ def default_path() -> Path:
     if home:
         return Path(home).expanduser() / FILE_NAME
     return platformdirs.user_data_path("credverify") / FILE_NAME
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """One imported registry file: where it came from, its sha256, its size, and when."""
+
+    id: int
+    adapter: str
+    source: str
+    encoding: str | None
+    sha256: str
+    rows: int
+    imported_at: datetime
 
 
 @dataclass(frozen=True)
@@ -186,6 +251,175 @@ class Store:
             else:
                 cursor = self._connection.execute("DELETE FROM cache WHERE adapter = ?", (adapter,))
         return cursor.rowcount
+
+    # Registry snapshots
+
+    def snapshot_begin(self, adapter: str, *, source: str, encoding: str | None) -> int:
+        """Start loading a snapshot; it answers nothing until :meth:`snapshot_activate`."""
+        with self._lock:
+            cursor = self._connection.execute(
+                "INSERT INTO snapshots (adapter, state, source, encoding, imported_at)"
+                " VALUES (?, 'loading', ?, ?, ?)",
+                (adapter, source, encoding, _to_text(_now())),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def snapshot_add(
+        self, snapshot: int, rows: Iterable[tuple[int, str | None, str | None, str, str]]
+    ) -> None:
+        """Add rows ``(row_no, identifier, name_key, names, record_json)`` in short transactions."""
+        chunk: list[tuple[int, int, str | None, str | None, str, str]] = []
+        for row in rows:
+            chunk.append((snapshot, *row))
+            if len(chunk) >= SNAPSHOT_CHUNK:
+                self._insert_rows(chunk)
+                chunk = []
+        if chunk:
+            self._insert_rows(chunk)
+
+    def _insert_rows(self, chunk: list[tuple[int, int, str | None, str | None, str, str]]) -> None:
+        with self._lock:
+            self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                self._connection.executemany(
+                    "INSERT INTO snapshot_rows (snapshot, row_no, identifier, name_key, names,"
+                    " record) VALUES (?, ?, ?, ?, ?, ?)",
+                    chunk,
+                )
+                self._connection.execute("COMMIT")
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+
+    def snapshot_activate(self, snapshot: int, *, sha256: str, rows: int) -> None:
+        """Make a loaded snapshot the one that answers, and drop the one it replaces, atomically:
+        readers see the old snapshot or the new one, never a mix."""
+        with self._lock:
+            self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                (adapter,) = self._connection.execute(
+                    "SELECT adapter FROM snapshots WHERE id = ?", (snapshot,)
+                ).fetchone()
+                old = [
+                    r[0]
+                    for r in self._connection.execute(
+                        "SELECT id FROM snapshots WHERE adapter = ? AND state = 'active'",
+                        (adapter,),
+                    )
+                ]
+                self._connection.execute(
+                    "UPDATE snapshots SET state = 'active', sha256 = ?, rows = ?, imported_at = ?"
+                    " WHERE id = ?",
+                    (sha256, rows, _to_text(_now()), snapshot),
+                )
+                for old_id in old:
+                    self._connection.execute(
+                        "DELETE FROM snapshot_rows WHERE snapshot = ?", (old_id,)
+                    )
+                    self._connection.execute("DELETE FROM snapshots WHERE id = ?", (old_id,))
+                self._connection.execute("COMMIT")
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+
+    def snapshot_discard(self, snapshot: int) -> None:
+        """Forget a snapshot that failed to load; the active one is untouched."""
+        with self._lock:
+            self._connection.execute(
+                "DELETE FROM snapshot_rows WHERE snapshot = ? AND snapshot IN"
+                " (SELECT id FROM snapshots WHERE state = 'loading')",
+                (snapshot,),
+            )
+            self._connection.execute(
+                "DELETE FROM snapshots WHERE id = ? AND state = 'loading'", (snapshot,)
+            )
+
+    def snapshot_active(self, adapter: str) -> SnapshotInfo | None:
+        """The snapshot that answers for ``adapter``, if one was imported."""
+        with self._lock:
+            row = self._connection.execute(
+                "SELECT id, adapter, source, encoding, sha256, rows, imported_at FROM snapshots"
+                " WHERE adapter = ? AND state = 'active' ORDER BY id DESC LIMIT 1",
+                (adapter,),
+            ).fetchone()
+        if row is None:
+            return None
+        return SnapshotInfo(row[0], row[1], row[2], row[3], row[4], row[5], _from_text(row[6]))
+
+    def snapshot_find(self, snapshot: int, identifier: str) -> list[str]:
+        """Record JSON of the rows with exactly this identifier."""
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT record FROM snapshot_rows WHERE snapshot = ? AND identifier = ?"
+                " ORDER BY row_no",
+                (snapshot, identifier),
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def snapshot_names(self, snapshot: int) -> list[tuple[int, str]]:
+        """``(row_no, names)`` of every row, for building a name index."""
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT row_no, names FROM snapshot_rows WHERE snapshot = ?", (snapshot,)
+            ).fetchall()
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+    def snapshot_records(self, snapshot: int, row_nos: Sequence[int]) -> dict[int, str]:
+        """Record JSON by row number."""
+        if not row_nos:
+            return {}
+        marks = ",".join("?" * len(row_nos))
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT row_no, record FROM snapshot_rows"
+                f" WHERE snapshot = ? AND row_no IN ({marks})",
+                (snapshot, *row_nos),
+            ).fetchall()
+        return {int(r[0]): str(r[1]) for r in rows}
+
+    # Batch checkpoints
+
+    def batch_put(self, run: str, rows: Sequence[tuple[int, str]]) -> None:
+        """Record finished rows ``(row, result_json)`` of a run, in one transaction."""
+        with self._lock:
+            self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                self._connection.executemany(
+                    "INSERT OR REPLACE INTO batch_rows (run, row, result) VALUES (?, ?, ?)",
+                    [(run, row, result) for row, result in rows],
+                )
+                self._connection.execute("COMMIT")
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+
+    def batch_done(self, run: str) -> set[int]:
+        """The rows of a run already finished."""
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT row FROM batch_rows WHERE run = ?", (run,)
+            ).fetchall()
+        return {int(r[0]) for r in rows}
+
+    def batch_results(self, run: str, *, chunk: int = 1_000) -> Iterator[str]:
+        """Every finished row's result, in row order, streamed from disk."""
+        last = 0
+        while True:
+            with self._lock:
+                rows = self._connection.execute(
+                    "SELECT row, result FROM batch_rows WHERE run = ? AND row > ?"
+                    " ORDER BY row LIMIT ?",
+                    (run, last, chunk),
+                ).fetchall()
+            if not rows:
+                return
+            for row, result in rows:
+                last = int(row)
+                yield str(result)
+
+    def batch_clear(self, run: str) -> None:
+        with self._lock:
+            self._connection.execute("DELETE FROM batch_rows WHERE run = ?", (run,))
 
     # Opening
 

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from credverify.adapters.base import Adapter, Answer, Query, available
+from credverify.adapters.base import Adapter, AdapterKind, Answer, Query, available
 from credverify.adapters.http import Http
 from credverify.errors import InvalidIdentifier, LookupFailed, OfflineMiss
 from credverify.identifiers import kind as identifier_kind
 from credverify.knowledge import KnowledgeBase, Scheme
 from credverify.knowledge import load as load_knowledge
-from credverify.matching import Band, Thresholds, compare_names
+from credverify.matching import Band, NameScore, Thresholds, compare_names
 from credverify.records import (
     Assessment,
     Check,
@@ -33,11 +33,17 @@ from credverify.records import (
     Finding,
     FindingOutcome,
     RegistryRecord,
+    Screening,
+    ScreeningHit,
+    ScreeningResult,
     Target,
 )
 from credverify.store import Store
 
-__all__ = ["Verifier"]
+__all__ = ["DEMO_ADAPTER", "Verifier"]
+
+DEMO_ADAPTER = "demo.snapshot"
+SCREENING_LIST = "us.oig.leie"
 
 
 @dataclass
@@ -53,7 +59,7 @@ class _Plan:
     def key(self) -> tuple[str, str]:
         assert self.adapter is not None
         assert self.query is not None
-        return (self.adapter.id, self.query.key())
+        return (self.adapter.id, self.adapter.request_key(self.query))
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,7 @@ class Verifier:
         self,
         *,
         offline: bool = False,
+        demo: bool = False,
         store: Store | Path | str | None = None,
         knowledge: KnowledgeBase | None = None,
         registries: Path | str | None = None,
@@ -84,6 +91,9 @@ class Verifier:
         thresholds: Thresholds | None = None,
         http: Http | None = None,
     ) -> None:
+        # The demo registry stands in for every live source, offline, and never mixes with them.
+        self.demo = demo
+        offline = offline or demo
         self.offline = offline
         self.knowledge = knowledge or load_knowledge(registries)
         self.store = store if isinstance(store, Store) else Store(store)
@@ -138,6 +148,66 @@ class Verifier:
 
         return assess(items, target, as_of, facts=facts, knowledge=self.knowledge)
 
+    def screen(
+        self, subject: str, *, npi: str | None = None, state: str | None = None
+    ) -> Screening:
+        """Screen a person or business against the OIG exclusion list (blocking)."""
+
+        async def run() -> Screening:
+            try:
+                return await self.ascreen(subject, npi=npi, state=state)
+            finally:
+                await self.http.aclose()
+
+        return asyncio.run(run())
+
+    async def ascreen(
+        self, subject: str, *, npi: str | None = None, state: str | None = None
+    ) -> Screening:
+        """``match`` when a non-zero NPI agrees, or the name matches in the same state;
+        ``potential-match`` when a name scores in the match or review band; else ``clear``.
+        A fault raises LookupFailed: a list that could not be read never says ``clear``."""
+        claim = Claim(scheme=SCREENING_LIST, identifier=npi, holder=subject, jurisdiction=state)
+        plan = self._plan(claim)
+        if plan.check is not None:
+            raise LookupFailed(plan.check.reason)
+        result = (await self._answer([plan]))[plan.key]
+        if result.failure is not None or result.answer is None:
+            raise result.failure or LookupFailed()
+        hits = []
+        for record in result.answer.records:
+            score = self._name_score(subject, record)
+            same_npi = bool(npi) and _same_identifier(record.identifier, npi or "")
+            same_state = (
+                bool(state) and (record.jurisdiction or "").upper() == (state or "").upper()
+            )
+            if same_npi:
+                level, why = ScreeningResult.MATCH, f"NPI {npi} is on the list; {score.explain()}"
+            elif score.band is Band.MATCH and same_state:
+                level, why = ScreeningResult.MATCH, f"same name and state; {score.explain()}"
+            elif score.band is not Band.NO_MATCH:
+                level, why = ScreeningResult.POTENTIAL_MATCH, score.explain()
+            else:
+                continue
+            hits.append((level, ScreeningHit(record=record, score=score.score, explanation=why)))
+        levels = {level for level, _ in hits}
+        overall = (
+            ScreeningResult.MATCH
+            if ScreeningResult.MATCH in levels
+            else ScreeningResult.POTENTIAL_MATCH
+            if levels
+            else ScreeningResult.CLEAR
+        )
+        return Screening(
+            subject=subject,
+            adapter=plan.adapter.id if plan.adapter else SCREENING_LIST,
+            result=overall,
+            hits=tuple(hit for _, hit in sorted(hits, key=lambda h: -h[1].score)),
+            evidence=result.answer.evidence,
+            checked_at=datetime.now(UTC),
+            synthetic=any(r.synthetic for r in result.answer.records),
+        )
+
     def adapter(self, adapter_id: str) -> Adapter:
         """The adapter instance with this id (built once, with any configured base URL)."""
         if adapter_id not in self._adapters:
@@ -168,16 +238,41 @@ class Verifier:
                 f"no adapter can check {scheme.id}: it has no public primary source that "
                 "credverify can query"
             )
+            if self.demo:
+                reason = f"the synthetic demo registry holds no {scheme.id} data"
             return _Plan(claim, check=_verdict(claim, CheckStatus.UNVERIFIABLE, reason))
+        if adapter.kind is AdapterKind.ATTESTATION:
+            return _Plan(claim, check=self._attest(adapter, claim))
         return _Plan(claim, adapter=adapter, query=query)
+
+    def _attest(self, adapter: Adapter, claim: Claim) -> Check:
+        """Holder-supplied evidence, recorded as such: ``attested``, never ``verified``."""
+        attest = getattr(adapter, "attest", None)
+        try:
+            if attest is None:
+                raise LookupFailed(f"{adapter.id} cannot record attestations")
+            answer: Answer = attest(claim)
+        except LookupFailed as failure:
+            return _verdict(claim, CheckStatus.UNVERIFIABLE, failure.message, adapter.id)
+        reason = " ".join(answer.notes) or "evidence supplied by the holder, not the primary source"
+        record = answer.records[0] if answer.records else None
+        return _verdict(
+            claim, CheckStatus.ATTESTED, reason, adapter.id, record=record,
+            evidence=answer.evidence,
+        )  # fmt: skip
 
     def _choose_adapter(self, scheme: Scheme, query: Query) -> tuple[Adapter | None, list[str]]:
         installed = available()
-        candidates = list(scheme.adapters) + [
-            adapter_id
-            for adapter_id, cls in installed.items()
-            if scheme.id in cls.schemes and adapter_id not in scheme.adapters
-        ]
+        if self.demo:
+            demo = installed.get(DEMO_ADAPTER)
+            candidates = [DEMO_ADAPTER] if demo and scheme.id in demo.schemes else []
+        else:
+            candidates = list(scheme.adapters) + [
+                adapter_id
+                for adapter_id, cls in installed.items()
+                if scheme.id in cls.schemes and adapter_id not in scheme.adapters
+            ]
+            candidates = [c for c in candidates if c != DEMO_ADAPTER]
         refusals = []
         for adapter_id in candidates:
             if adapter_id not in installed:
@@ -197,8 +292,15 @@ class Verifier:
         to_ask: dict[str, list[_Plan]] = {}
         for plan in plans:
             assert plan.adapter is not None
-            cached = self.store.cache_get(plan.adapter.id, plan.key[1], allow_stale=self.offline)
-            if cached is not None:
+            local = plan.adapter.kind is AdapterKind.SNAPSHOT  # a file in the store: ask it
+            cached = (
+                None
+                if local
+                else self.store.cache_get(plan.adapter.id, plan.key[1], allow_stale=self.offline)
+            )
+            if local:
+                to_ask.setdefault(plan.adapter.id, []).append(plan)
+            elif cached is not None:
                 results[plan.key] = _Result(
                     Answer.from_json(cached.payload), None, True, cached.retrieved_at
                 )
@@ -216,6 +318,9 @@ class Verifier:
             for plan, answer in zip(group, answers, strict=True):
                 if isinstance(answer, LookupFailed):
                     results[plan.key] = _Result(None, answer)
+                    continue
+                if adapter.kind is AdapterKind.SNAPSHOT:
+                    results[plan.key] = _Result(answer, None, False, now)
                     continue
                 self.store.cache_put(
                     adapter_id, plan.key[1], answer.to_json(), ttl=adapter.cache_ttl,
@@ -264,7 +369,9 @@ class Verifier:
                 )
             if not same:
                 return verdict(CheckStatus.NOT_FOUND, f"{adapter.id} has no record of {asked}.")
-            record = same[0]
+            # One identifier can hold several entries (a Japanese AEO per category): prefer the
+            # one of the claimed tier.
+            record = next((r for r in same if claim.tier and r.tier == claim.tier), same[0])
         else:
             named, score_note = self._best_by_name(claim, answer.records)
             if named is None:
@@ -301,10 +408,7 @@ class Verifier:
             return None, "no holder name was given to choose among the records found."
         if not records:
             return None, f"no record matches the name {claim.holder!r}."
-        scored = [
-            (compare_names(claim.holder, r.holder or "", thresholds=self.thresholds), r)
-            for r in records
-        ]
+        scored = [(self._name_score(claim.holder, r), r) for r in records]
         best_score, best = max(scored, key=lambda pair: pair[0].score)
         if best_score.band is Band.NO_MATCH:
             return None, (
@@ -366,13 +470,18 @@ class Verifier:
             )  # fmt: skip
         return tuple(findings)
 
+    def _name_score(self, claimed: str, record: RegistryRecord) -> NameScore:
+        """The claimed name against the record's name and its aliases (an English name)."""
+        names = [n for n in (record.holder, *record.aliases) if n] or [""]
+        return _best_of([compare_names(claimed, n, thresholds=self.thresholds) for n in names])
+
     def _holder_finding(self, holder: str, record: RegistryRecord, answer: Answer) -> Finding:
         if not record.holder:
             why = " ".join(answer.notes) or "the source does not show the holder's name"
             return Finding(
                 field="holder", outcome=FindingOutcome.UNCONFIRMABLE, claimed=holder, note=why
             )
-        score = compare_names(holder, record.holder, thresholds=self.thresholds)
+        score = self._name_score(holder, record)
         outcome = {
             Band.MATCH: FindingOutcome.CONFIRMED,
             Band.REVIEW: FindingOutcome.UNCONFIRMABLE,
@@ -384,6 +493,10 @@ class Verifier:
         return Finding(
             field="holder", outcome=outcome, claimed=holder, found=record.holder, note=note
         )
+
+
+def _best_of(scores: list[NameScore]) -> NameScore:
+    return max(scores, key=lambda s: s.score)
 
 
 def _validate(scheme: Scheme, identifier: str) -> tuple[str, str | None]:

@@ -5,7 +5,20 @@ Importing this package registers the built-in adapters; :func:`.base.available` 
 
 from __future__ import annotations
 
-from credverify.adapters import eu_eos_aeo, eu_eos_eori, gb_hmrc, us_nppes
+from credverify.adapters import (
+    cn_gacc_credit,
+    demo,
+    eu_eos_aeo,
+    eu_eos_eori,
+    gb_bacp,
+    gb_hcpc,
+    gb_hmrc,
+    jp_customs_aeo,
+    us_cbp_ctpat,
+    us_nppes,
+    us_oig_leie,
+    us_psypact,
+)
 from credverify.adapters.base import (
     Adapter,
     AdapterKind,
@@ -17,4 +30,17 @@ from credverify.adapters.base import (
 
 __all__ = ["Adapter", "AdapterKind", "Answer", "Query", "available", "register"]
 
-BUILTIN_MODULES = (eu_eos_aeo, eu_eos_eori, gb_hmrc, us_nppes)
+BUILTIN_MODULES = (
+    cn_gacc_credit,
+    demo,
+    eu_eos_aeo,
+    eu_eos_eori,
+    gb_bacp,
+    gb_hcpc,
+    gb_hmrc,
+    jp_customs_aeo,
+    us_cbp_ctpat,
+    us_nppes,
+    us_oig_leie,
+    us_psypact,
+)

@@ -140,6 +140,14 @@ class Adapter(ABC):
         """Why this source cannot answer ``query`` (None when it can), e.g. GB EORIs in EOS."""
         return None
 
+    def request_key(self, query: Query) -> str:
+        """What makes two queries the same request (dedupe and cache key): by default the
+        identifier when there is one, since the source's answer does not depend on the claimed
+        name or tier; those are compared afterwards."""
+        if query.identifier:
+            return Query(scheme=query.scheme, identifier=query.identifier).key()
+        return query.key()
+
     @abstractmethod
     async def lookup(self, query: Query) -> Answer:
         """Ask the source; raise LookupFailed (or a subclass) on any fault."""

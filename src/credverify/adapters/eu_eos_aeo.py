@@ -64,6 +64,11 @@ class EosAeoAdapter(Adapter):
     def refuses(self, query: Query) -> str | None:
         return None if _clean(query.holder) else NO_HOLDER
 
+    def request_key(self, query: Query) -> str:
+        # The directory is asked by name and issuing country, every type at once.
+        asked = Query(scheme=query.scheme, holder=_clean(query.holder))
+        return f"{asked.key()}|{_issuing_country(query) or ''}"
+
     async def lookup(self, query: Query) -> Answer:
         holder = _clean(query.holder)
         if not holder:

@@ -1,0 +1,5 @@
+"""``python -m credverify``: the same command line as ``credverify``."""
+
+from credverify.cli import main
+
+main()

@@ -1,0 +1,284 @@
+"""Snapshot registries: sources that publish a file (a CSV, an Excel list, a JSON export) rather
+than answer queries. ``credverify registries sync ID --file F`` (or ``--url U``) imports the file
+into the store; the adapter then answers by identifier (exact, indexed) and by name (blocked fuzzy
+matching from :mod:`credverify.matching`, with explained scores).
+
+The import streams the file, detects its encoding (UTF-8 with or without BOM, cp1252, GB18030,
+Shift-JIS), checks the columns against the registry's real format, records the file's sha256,
+row count, source and import time, and replaces the previous snapshot atomically: a file that
+fails halfway leaves the previous snapshot answering.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import json
+import tempfile
+from abc import abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import httpx
+
+from credverify.adapters.base import Adapter, AdapterKind, Answer, Query
+from credverify.errors import InputError, LookupFailed
+from credverify.matching import NameIndex, normalise_name
+from credverify.records import Evidence, RegistryRecord
+from credverify.store import SnapshotInfo, Store
+
+__all__ = ["SnapshotAdapter", "SnapshotError", "SnapshotRow", "detect_encoding", "sync"]
+
+# Decoding candidates when a file is not UTF-8, in the order ties are broken.
+LEGACY_ENCODINGS = ("gb18030", "shift_jis", "cp1252")
+SNIFF_BYTES = 256 * 1024
+NAME_HITS = 5
+
+
+class SnapshotError(InputError):
+    """The file is not in the registry's format: the message names the row and the column."""
+
+
+@dataclass(frozen=True)
+class SnapshotRow:
+    """One entry of a registry file: its identifier (exact lookups), its names (fuzzy search)
+    and the record it stands for."""
+
+    identifier: str | None
+    names: tuple[str, ...]
+    record: RegistryRecord
+
+
+class SnapshotAdapter(Adapter):
+    """Base of the file-based registries. Subclasses name the file format and parse its rows."""
+
+    kind = AdapterKind.SNAPSHOT
+    file_format: ClassVar[str] = "csv"
+    """``csv``, ``xlsx`` or ``json``."""
+    required_columns: ClassVar[tuple[str, ...]] = ()
+
+    @abstractmethod
+    def parse(self, rows: Iterable[dict[str, str]]) -> Iterator[SnapshotRow]:
+        """Turn the file's rows (dicts by column, or JSON objects) into snapshot rows; raise
+        SnapshotError naming the row and the column for a row that breaks the format."""
+
+    def read_json(self, data: Any) -> Iterable[dict[str, str]]:
+        """JSON formats: the list of entries inside the document (override as needed)."""
+        if isinstance(data, list):
+            return data
+        raise SnapshotError(f"{self.id}: expected a JSON list of entries")
+
+    @property
+    def store(self) -> Store:
+        if self.http.store is None:
+            self.http.store = Store()
+        return self.http.store
+
+    async def lookup(self, query: Query) -> Answer:
+        info = self.store.snapshot_active(self.id)
+        if info is None:
+            raise LookupFailed(
+                f"no snapshot of {self.id} is loaded: run `credverify registries sync {self.id} "
+                "--file FILE` first"
+            )
+        evidence = (self.evidence(info),)
+        note = (
+            f"snapshot of {info.source} ({info.rows:,} rows, sha256 {info.sha256[:12]}...), "
+            f"imported {info.imported_at.isoformat(timespec='seconds')}"
+        )
+        if query.identifier:
+            found = self.store.snapshot_find(info.id, self.identifier_key(query.identifier))
+            records = tuple(RegistryRecord.model_validate_json(r) for r in found)
+            if records or not query.holder:
+                return Answer(records, evidence, notes=(note,))
+        if not query.holder:
+            raise LookupFailed(f"{self.id}: give an identifier or a name to look up")
+        hits = _index(self.store, info).search(query.holder, limit=NAME_HITS)
+        by_row = self.store.snapshot_records(info.id, [row for row, _ in hits])
+        records = tuple(RegistryRecord.model_validate_json(by_row[row]) for row, _ in hits)
+        scores = "; ".join(f"{s.found!r} {s.score:.2f} {s.band.value}" for _, s in hits)
+        return Answer(records, evidence, notes=(note, f"name search: {scores or 'no candidate'}"))
+
+    def identifier_key(self, identifier: str) -> str:
+        """How identifiers are compared: without spaces, upper case."""
+        return "".join(identifier.split()).upper()
+
+    def evidence(self, info: SnapshotInfo) -> Evidence:
+        return Evidence(
+            adapter=self.id,
+            method="SNAPSHOT",
+            url=info.source,
+            retrieved_at=info.imported_at,
+            sha256=info.sha256,
+            media_type=self.file_format,
+            size=info.rows,
+        )
+
+
+_INDEXES: dict[tuple[str, int], NameIndex] = {}
+
+
+def _index(store: Store, info: SnapshotInfo) -> NameIndex:
+    """The name index of a snapshot, built once per process and snapshot."""
+    key = (str(store.path), info.id)
+    if key not in _INDEXES:
+        index = NameIndex()
+        for row_no, names in store.snapshot_names(info.id):
+            for name in names.split("\n"):
+                index.add(row_no, name)
+        _INDEXES.clear()  # keep one index at a time: they can be large
+        _INDEXES[key] = index
+    return _INDEXES[key]
+
+
+def detect_encoding(head: bytes) -> str:
+    """The encoding of a file from its first bytes: UTF-8 (BOM or not), else the legacy encoding
+    that decodes it best (charset-normalizer, limited to the ones registries use)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(head, cp_isolation=list(LEGACY_ENCODINGS)).best()
+    if best is None:
+        raise SnapshotError(
+            "cannot tell the file's encoding (tried UTF-8, GB18030, Shift-JIS, cp1252)"
+        )
+    return str(best.encoding)
+
+
+def sync(
+    adapter: SnapshotAdapter, *, file: Path | None = None, url: str | None = None
+) -> SnapshotInfo:
+    """Import a registry file (a local path or a URL) as the adapter's active snapshot."""
+    if (file is None) == (url is None):
+        raise InputError("give exactly one of --file or --url")
+    if url is not None:
+        with tempfile.TemporaryDirectory() as folder:
+            downloaded = Path(folder) / "snapshot"
+            _download(url, downloaded)
+            return _import(adapter, downloaded, url)
+    assert file is not None
+    if not file.is_file():
+        raise InputError(f"{file}: no such file")
+    return _import(adapter, file, str(file.resolve()))
+
+
+def _download(url: str, target: Path) -> None:
+    try:
+        with httpx.stream("GET", url, timeout=60, follow_redirects=True) as response:
+            response.raise_for_status()
+            with target.open("wb") as out:
+                for chunk in response.iter_bytes():
+                    out.write(chunk)
+    except httpx.HTTPError as exc:
+        raise InputError(f"{url}: cannot download the registry file: {exc}") from None
+
+
+def _import(adapter: SnapshotAdapter, path: Path, source: str) -> SnapshotInfo:
+    digest = hashlib.sha256()
+    with path.open("rb") as raw:
+        for block in iter(lambda: raw.read(1 << 20), b""):
+            digest.update(block)
+    encoding = None if adapter.file_format == "xlsx" else detect_encoding(_head(path))
+    store = adapter.store
+    snapshot = store.snapshot_begin(adapter.id, source=source, encoding=encoding)
+    count = 0
+
+    def rows() -> Iterator[tuple[int, str | None, str | None, str, str]]:
+        nonlocal count
+        for count, row in enumerate(adapter.parse(_entries(adapter, path, encoding)), start=1):
+            identifier = adapter.identifier_key(row.identifier) if row.identifier else None
+            names = [n for n in row.names if n and n.strip()]
+            key = normalise_name(names[0]) if names else None
+            yield (count, identifier, key, "\n".join(names), row.record.model_dump_json())
+
+    try:
+        store.snapshot_add(snapshot, rows())
+        if count == 0:
+            raise SnapshotError(f"{path.name}: the file has no entries")
+        store.snapshot_activate(snapshot, sha256=digest.hexdigest(), rows=count)
+    except BaseException:
+        store.snapshot_discard(snapshot)
+        raise
+    info = store.snapshot_active(adapter.id)
+    assert info is not None
+    return info
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as raw:
+        return raw.read(SNIFF_BYTES)
+
+
+def _entries(
+    adapter: SnapshotAdapter, path: Path, encoding: str | None
+) -> Iterable[dict[str, str]]:
+    if adapter.file_format == "json":
+        try:
+            data = json.loads(path.read_text(encoding=encoding or "utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise SnapshotError(f"{path.name}: not valid JSON: {exc}") from None
+        return adapter.read_json(data)
+    if adapter.file_format == "xlsx":
+        return _xlsx_rows(adapter, path)
+    return _csv_rows(adapter, path, encoding or "utf-8")
+
+
+def _check_header(adapter: SnapshotAdapter, header: list[str], where: str) -> None:
+    import difflib
+
+    missing = [c for c in adapter.required_columns if c not in header]
+    if missing:
+        hints = []
+        for column in missing:
+            close = difflib.get_close_matches(column, header, n=1)
+            hints.append(f"{column}" + (f" (found {close[0]!r})" if close else ""))
+        raise SnapshotError(
+            f"{where}: not the {adapter.name} format: missing column(s) {', '.join(hints)}; "
+            f"expected {', '.join(adapter.required_columns)}"
+        )
+
+
+def _csv_rows(adapter: SnapshotAdapter, path: Path, encoding: str) -> Iterator[dict[str, str]]:
+    with path.open(encoding=encoding, errors="strict", newline="") as text:
+        try:
+            reader = csv.reader(text)
+            header = [h.strip() for h in next(reader, [])]
+            _check_header(adapter, header, f"{path.name}: header")
+            for number, values in enumerate(reader, start=2):
+                if not any(v.strip() for v in values):
+                    continue
+                if len(values) != len(header):
+                    raise SnapshotError(
+                        f"{path.name}: row {number}: {len(values)} columns, expected {len(header)}"
+                    )
+                yield dict(zip(header, values, strict=True))
+        except UnicodeDecodeError as exc:
+            raise SnapshotError(f"{path.name}: not {encoding} throughout: {exc}") from None
+
+
+def _xlsx_rows(adapter: SnapshotAdapter, path: Path) -> Iterator[dict[str, str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise SnapshotError(f"{path.name}: not an Excel workbook: {exc}") from None
+    try:
+        rows = workbook.active.iter_rows(values_only=True) if workbook.active else iter(())
+        header = [str(h or "").strip() for h in next(rows, ())]
+        _check_header(adapter, header, f"{path.name}: header")
+        for values in rows:
+            cells = ["" if v is None else str(v).strip() for v in values]
+            if any(cells):
+                yield dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False))
+    finally:
+        workbook.close()

@@ -1,0 +1,50 @@
+"""The batch job's report writers: CSV, JSONL, XLSX, HTML and a FHIR R4 Bundle.
+
+Every writer streams: ``rows`` may be an iterator over a million results read back from the
+store, and only the HTML page keeps anything per row (in temporary files, not in memory), because
+its summary comes before its table. Every report is written under a temporary name next to the
+target and moved into place when complete.
+
+Reliability rules that hold in every format: every row appears exactly once; spreadsheet cells are
+neutralised against formula injection (:func:`safe_cell`); every value in HTML is escaped; a
+synthetic (demo) run says so in every output.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+
+from credverify.errors import UnknownName
+from credverify.records import RowResult
+from credverify.reports._common import RunInfo, Summary, counted, replacing, safe_cell
+
+__all__ = ["FORMATS", "RunInfo", "Summary", "safe_cell", "write_report"]
+
+FORMATS = ("html", "csv", "jsonl", "xlsx", "fhir")
+
+
+def write_report(path: Path, fmt: str, rows: Iterable[RowResult], run: RunInfo) -> Summary:
+    """Write ``rows`` to ``path`` as ``fmt`` (one of :data:`FORMATS`) and count them.
+
+    ``rows`` is consumed once. Raises :class:`~credverify.errors.UnknownName` for an unknown
+    format, before anything is written.
+    """
+    if fmt not in FORMATS:
+        raise UnknownName("report format", fmt, difflib.get_close_matches(fmt, FORMATS))
+    # Writers are imported on use: openpyxl alone costs more than the CLI's start-up budget.
+    if fmt == "csv":
+        from credverify.reports.csv_report import write
+    elif fmt == "jsonl":
+        from credverify.reports.jsonl import write
+    elif fmt == "xlsx":
+        from credverify.reports.xlsx import write
+    elif fmt == "html":
+        from credverify.reports.html_report import write
+    else:
+        from credverify.reports.fhir import write
+    summary = Summary()
+    with replacing(path) as part:
+        write(part, counted(rows, summary), run, summary)
+    return summary
