@@ -467,6 +467,22 @@ def _print_check(check: Check) -> None:
         )
 
 
+def _attachment(path: Path) -> Any:
+    """A holder-supplied document, kept by its sha256 (the bytes go into the store)."""
+    import mimetypes
+
+    from credverify.records import Attachment
+    from credverify.store import Store
+
+    try:
+        body = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"--evidence {path}: cannot read: {exc.strerror}") from None
+    media_type = mimetypes.guess_type(path.name)[0]
+    digest = Store().put_blob(body, media_type)
+    return Attachment(name=path.name, sha256=digest, media_type=media_type)
+
+
 def _screen(verifier: Any, subject: str, npi: str | None, state: str | None, as_json: bool) -> None:
     from credverify.errors import LookupFailed
 
@@ -524,6 +540,13 @@ def lookup(
             "--demo", help="Offline, with the SYNTHETIC demo registry in place of the live ones."
         ),
     ] = False,
+    evidence: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--evidence",
+            help="A document the holder supplied (e.g. a CTPAT certification email); repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Check one credential against its primary source, and with --to, assess it there.
 
@@ -536,6 +559,9 @@ def lookup(
       credverify lookup DEAEOF1234 --holder "Synthetic Trading GmbH" --to US --offline
 
       credverify lookup --scheme us.oig.leie --holder "Jane Example" --from US-CA
+
+      credverify lookup --scheme us.ctpat --holder "Example Imports Inc" --tier tier-2
+      --evidence certification-email.eml
     """
     from credverify.records import Claim, Target
     from credverify.verifier import Verifier
@@ -545,7 +571,12 @@ def lookup(
     kb = _knowledge()
     chosen = scheme or _scheme_of(identifier or "", kb)
     claim = Claim(
-        scheme=chosen, identifier=identifier, holder=holder, tier=tier, jurisdiction=issued_in
+        scheme=chosen,
+        identifier=identifier,
+        holder=holder,
+        tier=tier,
+        jurisdiction=issued_in,
+        evidence=tuple(_attachment(path) for path in evidence or ()),
     )
     verifier = Verifier(offline=offline, demo=demo, knowledge=kb)
     if kb.scheme(chosen).kind.value == "screening":
