@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean
+.PHONY: run tour test lint install bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,21 +14,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The main job on the embedded demo data. Until the batch runner lands, a short tour of what works.
+# The main job: the synthetic supplier list checked offline against the synthetic demo registry,
+# assessed for the Netherlands, reported as HTML.
 run: $(STAMP)
-	@echo "== What could these identifiers be? =="
+	$(BIN)/credverify batch examples/suppliers.csv --to NL --demo --out report.html
+
+# A short tour of single lookups and the rule engine.
+tour: $(STAMP)
 	$(BIN)/credverify identify 91110000600037341L
-	$(BIN)/credverify identify 1234567893
-	$(BIN)/credverify identify 1234567890
-	$(BIN)/credverify identify DEAEOF1234
-	@echo "== A scheme whose rules changed over time =="
-	$(BIN)/credverify schemes show cn.aeo
-	@echo "== The Rotterdam case: a General Certified Chinese supplier, goods bound for NL in 2019 =="
 	$(BIN)/credverify assess --scheme cn.aeo --tier general --from CN --to NL --as-of 2019-06-01
-	@echo "== The same supplier once Advanced Certified =="
-	$(BIN)/credverify assess --scheme cn.aeo --tier advanced --from CN --to NL --as-of 2016-01-01
-	@echo "== A US-licensed psychologist and a protected UK title =="
 	$(BIN)/credverify assess --scheme us.licence.psychologist --from US-CA --to GB --activity title:clinical-psychologist
+
+# Benchmarks (not part of make test): tables on stdout, JSON in bench/results/.
+bench: $(STAMP)
+	PYTHONPATH=. $(BIN)/python bench/run_all.py
+
+# A longer fuzz run of the response parsers (FUZZ_SECONDS, default 60).
+fuzz: $(STAMP)
+	PYTHONPATH=. $(BIN)/python tests/fuzz/fuzz_parsers.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -135,10 +135,14 @@ def suppliers() -> list[dict[str, str]]:
         code, tier = COUNTRY_CODES[holder["issuingCountry"]], holder["authorisation.type"]
         add(holder["authorisationHolderName"], code, "EU AEO; number but no tier given",
             aeo_number=aeo_number(code, tier))  # fmt: skip
-    for n in range(10):
-        code = rng.choice(("DE", "NL", "FR", "BE", "IT", "ES", "PL"))
-        name = f"{rng.choice(('Norvik', 'Talbrecht', 'Ostmeer', 'Lindqvar', 'Perossa'))}"
-        name += f" {rng.choice(('Handel', 'Logistics', 'Trading', 'Industrie'))} {n + 1}"
+    absent = (
+        ("Quarzhaven Handel GmbH", "DE"), ("Ijsselkade Overslag B.V.", "NL"),
+        ("Papeterie Lumièrebois SAS", "FR"), ("Scheldeweg Koeltransport NV", "BE"),
+        ("Officine Pietrabianca S.r.l.", "IT"), ("Aceites Valdecanto S.L.", "ES"),
+        ("Bursztynowa Przystań Sp. z o.o.", "PL"), ("Eisenwurz Armaturen GmbH", "AT"),
+        ("Hvidklint Emballage A/S", "DK"), ("Glenmoher Dairy Exports Limited", "IE"),
+    )  # fmt: skip
+    for name, code in absent:
         tier = rng.choice(("AEOC", "AEOS", "AEOF"))
         add(name, code, "EU AEO claimed; not in the demo directory",
             aeo_number=aeo_number(code, tier), aeo_tier=tier)  # fmt: skip
@@ -147,7 +151,7 @@ def suppliers() -> list[dict[str, str]]:
         add(holder["authorisationHolderName"], code,
             "EU EORI: the demo registry holds no eu.eori data (unverifiable), AEO by name",
             eori=f"{code}{digits(12)}", aeo_tier=holder["authorisation.type"])  # fmt: skip
-    add(rest[10]["authorisationHolderName"], "Germany",
+    add(rest[10]["authorisationHolderName"], rest[10]["issuingCountry"],
         "country written out, not an ISO code: the row is reported as an input error",
         aeo_tier=rest[10]["authorisation.type"])  # fmt: skip
 
@@ -191,13 +195,15 @@ def suppliers() -> list[dict[str, str]]:
             aeo_tier="advanced")  # fmt: skip
     for entry in advanced[29:32]:
         add(entry["nameSaic"], "CN", "no USCC: found by name only", aeo_tier="advanced")
+    for entry in advanced[34:36]:
+        add(entry["nameSaic"], "CN", "USCC only, no tier claimed", uscc=entry["socialCreditCode"])
     entry = advanced[32]
     spaced = entry["socialCreditCode"].lower()
     add(entry["nameSaic"], "CN", "USCC in lower case with spaces",
         uscc=f"{spaced[:6]} {spaced[6:12]} {spaced[12:]}", aeo_tier="advanced")  # fmt: skip
     entry = advanced[33]
-    add(entry["nameSaic"], "CN", "says only 'AEO': not a Chinese tier",
-        uscc=entry["socialCreditCode"], aeo_tier="AEO")  # fmt: skip
+    add(entry["nameSaic"], "CN", "Advanced Certified, tier written in capitals",
+        uscc=entry["socialCreditCode"], aeo_tier="ADVANCED")  # fmt: skip
 
     # Japan: one row per authorisation; a supplier claims one category.
     jp = read_csv("jp-aeo.csv")
@@ -225,6 +231,9 @@ def suppliers() -> list[dict[str, str]]:
     for n in range(2):
         add(f"ミライ{'一二'[n]}商事株式会社", "JP", "valid Corporate Number not in the demo lists",
             corporate_number=absent_corporate_number(), aeo_tier="exporter")  # fmt: skip
+    for row in operators[26:32]:
+        add(row["事業者名"], "JP", "Corporate Number only, no category claimed",
+            corporate_number=row["法人番号"])  # fmt: skip
     row = operators[25]
     wide = row["英語名"].translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
     add(wide, "JP", "English name in full-width letters", corporate_number=row["法人番号"],
@@ -243,17 +252,16 @@ def suppliers() -> list[dict[str, str]]:
         eori = answer["eori"]
         add(answer["companyDetails"]["traderName"], "GB", "EORI written with spaces",
             eori=f"{eori[:2]} {eori[2:5]} {eori[5:8]} {eori[8:11]} {eori[11:]}")  # fmt: skip
-    for answer in [a for a in gb if a["valid"] and "companyDetails" not in a]:
-        add(
-            f"{rng.choice(('Harrowgate', 'Kestermoor', 'Lydbrook', 'Pennicott'))} Supplies Ltd",
-            "GB",
-            "valid EORI; the trader did not consent to share its name",
-            eori=answer["eori"],
-        )
-    for answer in [a for a in gb if not a["valid"]][:2]:
-        add("Quillfield Components Ltd", "GB", "HMRC answers valid: false", eori=answer["eori"])
-    for eori in ("GB12345678", "GB1234567890123456"):
-        add("Marrowby Freight Ltd", "GB", "malformed EORI: invalid, no lookup", eori=eori)
+    hidden = [a for a in gb if a["valid"] and "companyDetails" not in a]
+    towns = ("Harrowgate", "Kestermoor", "Lydbrook", "Pennicott")
+    for answer, town in zip(hidden, towns, strict=True):
+        add(f"{town} Supplies Ltd", "GB", "valid EORI; the trader did not share its name",
+            eori=answer["eori"])  # fmt: skip
+    refused = [a for a in gb if not a["valid"]][:2]
+    for answer, name in zip(refused, ("Quillfield", "Sallowmere"), strict=True):
+        add(f"{name} Components Ltd", "GB", "HMRC answers valid: false", eori=answer["eori"])
+    for eori, name in (("GB12345678", "Marrowby"), ("GB1234567890123456", "Thistlecombe")):
+        add(f"{name} Freight Ltd", "GB", "malformed EORI: invalid, no lookup", eori=eori)
     for n in range(3):
         add(f"Tenterbrook Trading {n + 1} Ltd", "GB", "well-formed EORI not in the demo data",
             eori=f"GB{digits(9)}000")  # fmt: skip
@@ -281,8 +289,11 @@ def suppliers() -> list[dict[str, str]]:
         add(name, country, note or "no identifier; a scheme outside the demo", aeo_tier=tier)
     add("<script>alert(1)</script>", "DE", "markup in the name: reports must escape it",
         aeo_tier="AEOC")  # fmt: skip
+    # The Rotterdam case first, so the end-of-run summary shows it among the rows with a blocker.
+    first = next(i for i, r in enumerate(rows) if r["notes"].startswith("Rotterdam case"))
+    rows.insert(0, rows.pop(first))
     rows.append(dict(rows[0]))  # an exact duplicate: looked up once, reported twice
-    rows[-1]["notes"] = "exact duplicate of row 2"
+    rows[-1]["notes"] = "duplicate of row 2 (the same claims)"
     return rows
 
 

@@ -204,6 +204,8 @@ def claims_of(values: Mapping[str, str], fields: Mapping[str, str], row: int) ->
     aeo_id = get("aeo_number") or get("uscc") or get("corporate_number")
     if aeo_id or tier:
         aeo_scheme = _aeo_scheme(country, aeo_id)
+        if aeo_scheme is not None and tier is not None:
+            _check_tier(aeo_scheme, _tier(aeo_scheme, tier), row, fields["aeo_tier"])
         if aeo_scheme is not None:
             claims.append(
                 Claim(
@@ -233,6 +235,21 @@ def claims_of(values: Mapping[str, str], fields: Mapping[str, str], row: int) ->
     if authority := get("psypact"):
         claims.append(Claim(scheme="us.psypact", tier=authority.lower(), holder=holder))
     return claims
+
+
+def _check_tier(scheme_id: str, tier: str | None, row: int, column: str) -> None:
+    """An unknown tier is this row's error, with what the scheme's tiers are."""
+    from credverify.errors import UnknownName
+    from credverify.knowledge import load
+
+    scheme = load().scheme(scheme_id)
+    try:
+        scheme.tier(tier or "")
+    except UnknownName as unknown:
+        tiers = ", ".join(t.id for t in scheme.tiers)
+        raise InputError(
+            f"row {row}, column {column}: {unknown.message}; {scheme_id} tiers are {tiers}"
+        ) from None
 
 
 def _plausible_country(code: str) -> bool:

@@ -827,7 +827,10 @@ def _count_rows(file: Path) -> int | None:
 
 def _print_summary(summary: Any, out: Path, demo: bool) -> None:
     label = " [SYNTHETIC DEMO DATA]" if demo else ""
-    stdout.print(f"[bold]{summary.rows:,} rows[/]{label}, {summary.errors:,} with an input error")
+    stdout.print(
+        f"[bold]{summary.rows:,} rows[/]{label}, {summary.errors:,} with an input error",
+        soft_wrap=True,
+    )
     for title, counts in (
         ("status", summary.by_status),
         ("outcome", summary.by_outcome),
@@ -835,8 +838,12 @@ def _print_summary(summary: Any, out: Path, demo: bool) -> None:
     ):
         if counts:
             shown = ", ".join(f"{k} {v:,}" for k, v in counts.most_common())
-            stdout.print(f"  by {title}: {shown}", markup=False)
-    stdout.print(f"Report: {out.resolve()}", markup=False)
+            stdout.print(f"  by {title}: {shown}", markup=False, soft_wrap=True)
+    if summary.blocked_rows:
+        stdout.print(f"  rows with a blocker ({summary.blocked:,}), first ones:")
+        for line in summary.blocked_rows:
+            stdout.print(f"    {line}", markup=False, soft_wrap=True)
+    stdout.print(f"Report: {out.resolve()}", markup=False, soft_wrap=True)
 
 
 def main(argv: list[str] | None = None) -> None:

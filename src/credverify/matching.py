@@ -819,26 +819,27 @@ def _query_analysis(name: object) -> tuple[str, tuple[str, ...]]:
 
 
 def _blocking_tokens(normalised: str) -> set[str]:
-    # Namespaced by punctuation, which normalised words never contain: "=" the whole name, "+" a
-    # pair of words, "<" and ">" a word's first and last letters, "^" and "$" those of every word,
-    # sorted (the shape of the whole name); bare words and CJK bigrams.
-    tokens = {"=" + normalised}
-    words: list[str] = []
-    for word in normalised.split():
-        for position, part in enumerate(_CJK_RUNS.split(word)):
-            if not part:
-                continue
-            if position % 2:  # a CJK run
-                tokens.update(part[i : i + 2] for i in range(max(1, len(part) - 1)))
-                continue
-            words.append(part)
-            tokens.add(part)
-            if len(part) >= _AFFIX_LENGTH:
-                tokens.add("<" + part[:_AFFIX_LENGTH])
-                tokens.add(part[-_AFFIX_LENGTH:] + ">")
+    # Namespaced by punctuation, which normalised words never contain: "+" a pair of words, "<"
+    # and ">" a word's first and last letters, "^" and "$" those of every word, sorted (the shape
+    # of the whole name); bare words and CJK bigrams.
+    if normalised.isascii():
+        words = normalised.split()
+        tokens = set(words)
+    else:
+        words, tokens = [], set()
+        for word in normalised.split():
+            for position, part in enumerate(_CJK_RUNS.split(word)):
+                if position % 2:  # a CJK run
+                    tokens.update(part[i : i + 2] for i in range(max(1, len(part) - 1)))
+                elif part:
+                    words.append(part)
+                    tokens.add(part)
+    long_words = [word for word in words if len(word) >= _AFFIX_LENGTH]
+    tokens.update(["<" + word[:_AFFIX_LENGTH] for word in long_words])
+    tokens.update([word[-_AFFIX_LENGTH:] + ">" for word in long_words])
     if len(words) > 1:
         paired = sorted(set(words[:_PAIRED_WORDS]))
-        tokens.update(f"+{first} {second}" for first, second in combinations(paired, 2))
-        tokens.add("^" + " ".join(sorted(word[:_AFFIX_LENGTH] for word in words)))
-        tokens.add("$" + " ".join(sorted(word[-_AFFIX_LENGTH:] for word in words)))
+        tokens.update([f"+{first} {second}" for first, second in combinations(paired, 2)])
+        tokens.add("^" + " ".join(sorted([word[:_AFFIX_LENGTH] for word in words])))
+        tokens.add("$" + " ".join(sorted([word[-_AFFIX_LENGTH:] for word in words])))
     return tokens

@@ -205,7 +205,7 @@ class Verifier:
             hits=tuple(hit for _, hit in sorted(hits, key=lambda h: -h[1].score)),
             evidence=result.answer.evidence,
             checked_at=datetime.now(UTC),
-            synthetic=any(r.synthetic for r in result.answer.records),
+            synthetic=self.demo or any(e.synthetic for e in result.answer.evidence),
         )
 
     def adapter(self, adapter_id: str) -> Adapter:
@@ -349,8 +349,11 @@ class Verifier:
             cached = f" (from cache, retrieved {result.retrieved_at.isoformat(timespec='seconds')})"
         notes = " ".join(answer.notes)
 
+        demo_data = self.demo or any(e.synthetic for e in answer.evidence)
+
         def verdict(status: CheckStatus, reason: str, **extra: object) -> Check:
             full = f"{reason}{cached}" + (f" Note: {notes}" if notes else "")
+            extra.setdefault("synthetic", demo_data)
             return _verdict(
                 claim, status, full, adapter.id, evidence=answer.evidence,
                 from_cache=result.from_cache, checked_at=result.retrieved_at, **extra,
@@ -378,7 +381,7 @@ class Verifier:
                 return verdict(CheckStatus.NOT_FOUND, f"{adapter.id}: {score_note}")
             record = named
         findings = self._findings(claim, query, record, answer, by_identifier)
-        synthetic = record.synthetic
+        synthetic = record.synthetic or demo_data
         if record.active is False:
             return verdict(
                 CheckStatus.INACTIVE,

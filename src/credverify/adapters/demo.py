@@ -43,8 +43,9 @@ from credverify.knowledge import bundled_registries_dir
 from credverify.matching import NameIndex
 from credverify.records import Evidence, RegistryRecord
 
-__all__ = ["DEMO_NOTE", "FILES", "DemoSnapshotAdapter", "demo_dir"]
+__all__ = ["DEMO_NOTE", "FILES", "DemoSnapshotAdapter"]
 
+DEMO_ID = "demo.snapshot"
 DEMO_NOTE = "SYNTHETIC DEMO DATA: not a primary source"
 SCREENING = "us.oig.leie"  # an exclusion list: screened by name when the NPI is not on it
 NAME_HITS = 5
@@ -163,8 +164,10 @@ FILES: dict[str, tuple[str, Reader]] = {
 """Scheme -> the demo file that covers it, and the reader that parses it with the real parser."""
 
 
-def demo_dir() -> Path:
-    return bundled_registries_dir() / "snapshots" / "demo"
+def _synthetic(record: RegistryRecord) -> RegistryRecord:
+    """The demo registry's record, synthetic, naming the registry whose format it imitates."""
+    details = {**record.details, "demo_format": record.adapter}
+    return record.model_copy(update={"synthetic": True, "adapter": DEMO_ID, "details": details})
 
 
 def _key(identifier: str) -> str:
@@ -193,18 +196,17 @@ class _Register:
 def _register(scheme: str) -> _Register:
     """The demo file of ``scheme``, parsed once per process by its registry's own parser."""
     name, read = FILES[scheme]
-    path = demo_dir() / name
+    path = bundled_registries_dir() / "snapshots" / "demo" / name
     try:
         body = path.read_bytes()
         evidence = Evidence(
-            adapter=DemoSnapshotAdapter.id, method="DEMO", url=f"demo:{name}",
+            adapter=DEMO_ID, method="DEMO", url=f"demo:{name}",
             retrieved_at=datetime.now(UTC), sha256=hashlib.sha256(body).hexdigest(),
             media_type="application/json" if name.endswith(".json") else "text/csv",
             size=len(body), synthetic=True,
         )  # fmt: skip
         entries = [
-            replace(e, record=e.record.model_copy(update={"synthetic": True})) if e.record else e
-            for e in read(path, evidence)
+            replace(e, record=e.record and _synthetic(e.record)) for e in read(path, evidence)
         ]
     except (OSError, snapshot.SnapshotError, LookupFailed) as exc:
         raise LookupFailed(f"the synthetic demo registry cannot read {name}: {exc}") from None
@@ -225,21 +227,15 @@ def _register(scheme: str) -> _Register:
 class DemoSnapshotAdapter(Adapter):
     """The synthetic demo registry: every scheme its files cover, offline, labelled synthetic."""
 
-    id = "demo.snapshot"
+    id = DEMO_ID
     name = "credverify synthetic demo registry"
     schemes = tuple(FILES)
     kind = AdapterKind.SNAPSHOT
     default_base_url = "https://credverify.invalid/demo"  # never contacted
 
-    def refuses(self, query: Query) -> str | None:
-        if query.scheme not in FILES:
-            return f"the synthetic demo registry holds no {query.scheme} data"
-        return None
-
     async def lookup(self, query: Query) -> Answer:
-        reason = self.refuses(query)
-        if reason:
-            raise LookupFailed(reason)
+        if query.scheme not in FILES:
+            raise LookupFailed(f"the synthetic demo registry holds no {query.scheme} data")
         data = _register(query.scheme)
         identifier = query.identifier
         if identifier and query.scheme == SCREENING and unknown_npi(identifier):

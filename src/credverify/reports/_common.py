@@ -70,6 +70,9 @@ class RunInfo:
     """A demo run against the synthetic registry: every output says so."""
 
 
+BLOCKED_SHOWN = 12
+
+
 @dataclass
 class Summary:
     """The end-of-run counts: built with :meth:`of`, or row by row with :meth:`add`.
@@ -89,6 +92,8 @@ class Summary:
     gaps_by_country: dict[str, Counter[str]] = field(default_factory=dict)
     blocked: int = 0
     flagged: int = 0
+    blocked_rows: list[str] = field(default_factory=list)
+    """The first few rows with a blocker, as one line each, for the end-of-run summary."""
 
     @classmethod
     def of(cls, rows: Iterable[RowResult]) -> Summary:
@@ -112,6 +117,10 @@ class Summary:
             self.gaps_by_country.setdefault(country, Counter()).update(gaps)
         if row.assessment is not None and row.assessment.blockers:
             self.blocked += 1
+            if len(self.blocked_rows) < BLOCKED_SHOWN:
+                first = next((v for v in row.values.values() if v.strip()), "")
+                codes = ", ".join(sorted({g.code.value for g in row.assessment.blockers}))
+                self.blocked_rows.append(f"row {row.row} {first[:60]!r}: {row.outcome} ({codes})")
         if row.assessment is not None and any(
             g.severity.value in ("blocker", "warning") for g in row.assessment.gaps
         ):
