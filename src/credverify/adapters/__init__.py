@@ -5,7 +5,8 @@ Importing this package registers the built-in adapters; :func:`.base.available` 
 
 from __future__ import annotations
 
-from credverify.adapters import (
+# Importing each built-in adapter module registers its adapter.
+from credverify.adapters import (  # noqa: F401
     cn_gacc_credit,
     demo,
     eu_eos_aeo,
@@ -29,18 +30,3 @@ from credverify.adapters.base import (
 )
 
 __all__ = ["Adapter", "AdapterKind", "Answer", "Query", "available", "register"]
-
-BUILTIN_MODULES = (
-    cn_gacc_credit,
-    demo,
-    eu_eos_aeo,
-    eu_eos_eori,
-    gb_bacp,
-    gb_hcpc,
-    gb_hmrc,
-    jp_customs_aeo,
-    us_cbp_ctpat,
-    us_nppes,
-    us_oig_leie,
-    us_psypact,
-)

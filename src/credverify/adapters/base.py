@@ -20,7 +20,7 @@ import re
 import tomllib
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
@@ -29,7 +29,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from credverify.errors import ConfigurationError, LookupFailed
+from credverify.errors import ConfigurationError, LayoutChanged, LookupFailed
 from credverify.records import Evidence, RegistryRecord
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ __all__ = [
     "Query",
     "available",
     "base_url_env",
+    "missing_answer",
     "register",
     "resolve_base_url",
 ]
@@ -210,6 +211,24 @@ class BatchAdapter(Adapter):
             return await self.lookup_batch(identifiers)
         except LookupFailed as failure:
             return dict.fromkeys(identifiers, failure)
+
+
+def missing_answer(
+    identifier: str,
+    asked: Sequence[str],
+    answered: Iterable[str],
+    evidence: tuple[Evidence, ...],
+    *,
+    what: str = "identifier",
+) -> LayoutChanged:
+    """A batch answer with nothing for an identifier asked: a fault, never "not found"."""
+    others = sorted(set(answered) - set(asked))
+    named = f"; it names {', '.join(others)}" if others else ""
+    return LayoutChanged(
+        f"layout changed: the registry answered for a different {what} "
+        f"(asked {identifier}, no entry for it{named})",
+        evidence=evidence,
+    )
 
 
 _AdapterT = TypeVar("_AdapterT", bound=type[Adapter])

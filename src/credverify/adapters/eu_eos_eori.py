@@ -26,6 +26,7 @@ from credverify.adapters.base import (
     BatchAdapter,
     BatchResults,
     Query,
+    missing_answer,
     register,
 )
 from credverify.adapters.http import Exchange
@@ -98,13 +99,7 @@ class EosEoriAdapter(BatchAdapter):
         for eori in eoris:
             found = by_eori.get(eori)
             if found is None:
-                others = sorted(set(by_eori) - set(eoris))
-                named = f"; it names {', '.join(others)}" if others else ""
-                results[eori] = LayoutChanged(
-                    f"layout changed: the registry answered for a different EORI "
-                    f"(asked {eori}, no result for it{named})",
-                    evidence=evidence,
-                )
+                results[eori] = missing_answer(eori, eoris, by_eori, evidence, what="EORI")
             else:
                 results[eori] = self._answer(eori, found, request_date, evidence)
         return results

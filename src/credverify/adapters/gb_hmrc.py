@@ -26,6 +26,7 @@ from credverify.adapters.base import (
     BatchAdapter,
     BatchResults,
     Query,
+    missing_answer,
     register,
 )
 from credverify.adapters.http import STATUS_OUTCOMES, Exchange
@@ -116,13 +117,7 @@ class HmrcEoriAdapter(BatchAdapter):
         for eori in eoris:
             item = by_eori.get(eori)
             if item is None:
-                others = sorted(set(by_eori) - set(eoris))
-                named = f"; it names {', '.join(others)}" if others else ""
-                results[eori] = LayoutChanged(
-                    f"layout changed: the registry answered for a different EORI "
-                    f"(asked {eori}, no entry for it{named})",
-                    evidence=evidence,
-                )
+                results[eori] = missing_answer(eori, eoris, by_eori, evidence, what="EORI")
                 continue
             try:
                 results[eori] = self._answer(eori, item, evidence)
