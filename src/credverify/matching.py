@@ -842,4 +842,5 @@ def _blocking_tokens(normalised: str) -> set[str]:
         tokens.update([f"+{first} {second}" for first, second in combinations(paired, 2)])
         tokens.add("^" + " ".join(sorted([word[:_AFFIX_LENGTH] for word in words])))
         tokens.add("$" + " ".join(sorted([word[-_AFFIX_LENGTH:] for word in words])))
+        tokens.add("~" + " ".join(sorted([word[:2] + word[-2:] for word in words])))
     return tokens

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from credverify.adapters.base import Adapter, AdapterKind, Answer, Query, available
+from credverify.adapters.base import Adapter, AdapterKind, Answer, Query, adapter_class, plugins
 from credverify.adapters.http import Http
 from credverify.errors import InvalidIdentifier, LookupFailed, OfflineMiss
 from credverify.identifiers import kind as identifier_kind
@@ -211,7 +211,9 @@ class Verifier:
     def adapter(self, adapter_id: str) -> Adapter:
         """The adapter instance with this id (built once, with any configured base URL)."""
         if adapter_id not in self._adapters:
-            cls = available()[adapter_id]
+            cls = adapter_class(adapter_id)
+            if cls is None:
+                raise LookupFailed(f"the {adapter_id} adapter is not available")
             self._adapters[adapter_id] = cls(self.http, self._base_urls.get(adapter_id))
         return self._adapters[adapter_id]
 
@@ -262,20 +264,18 @@ class Verifier:
         )  # fmt: skip
 
     def _choose_adapter(self, scheme: Scheme, query: Query) -> tuple[Adapter | None, list[str]]:
-        installed = available()
         if self.demo:
-            demo = installed.get(DEMO_ADAPTER)
+            demo = adapter_class(DEMO_ADAPTER)
             candidates = [DEMO_ADAPTER] if demo and scheme.id in demo.schemes else []
         else:
-            candidates = list(scheme.adapters) + [
+            candidates = [a for a in scheme.adapters if a != DEMO_ADAPTER] + [
                 adapter_id
-                for adapter_id, cls in installed.items()
+                for adapter_id, cls in plugins().items()
                 if scheme.id in cls.schemes and adapter_id not in scheme.adapters
             ]
-            candidates = [c for c in candidates if c != DEMO_ADAPTER]
         refusals = []
         for adapter_id in candidates:
-            if adapter_id not in installed:
+            if adapter_class(adapter_id) is None:
                 refusals.append(f"the {adapter_id} adapter is not available")
                 continue
             adapter = self.adapter(adapter_id)

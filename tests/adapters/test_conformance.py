@@ -73,7 +73,7 @@ def test_the_env_var_name_follows_the_adapter_id() -> None:
 def test_a_broken_plugin_warns_and_never_breaks(monkeypatch: pytest.MonkeyPatch) -> None:
     broken = EntryPoint(name="broken", value="no_such_module:Nothing", group="credverify.adapters")
     monkeypatch.setattr(base, "entry_points", lambda group: [broken])
-    base.available.cache_clear()
+    base.plugins.cache_clear()
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -81,4 +81,4 @@ def test_a_broken_plugin_warns_and_never_breaks(monkeypatch: pytest.MonkeyPatch)
         assert "gb.hmrc.eori" in adapters
         assert any("broken" in str(w.message) for w in caught)
     finally:
-        base.available.cache_clear()
+        base.plugins.cache_clear()

@@ -204,7 +204,6 @@ def test_no_match_is_an_empty_answer_with_the_consent_caveat(
 def test_the_adapter_is_registered_and_its_url_configurable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    available.cache_clear()
     assert available()[ADAPTER_ID] is EosAeoAdapter
     assert EosAeoAdapter.schemes == ("eu.aeo",)
     assert EosAeoAdapter.rate_limit <= 10

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 from functools import cache
+from importlib import import_module
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -43,9 +44,11 @@ __all__ = [
     "BatchAdapter",
     "BatchResults",
     "Query",
+    "adapter_class",
     "available",
     "base_url_env",
     "missing_answer",
+    "plugins",
     "register",
     "resolve_base_url",
 ]
@@ -255,12 +258,37 @@ def _check_declaration(cls: type[Adapter]) -> None:
         raise ConfigurationError(f"adapter {cls.id}: limits must be positive")
 
 
-@cache
-def available() -> dict[str, type[Adapter]]:
-    """Every adapter: the built-in ones, then plugins from the ``credverify.adapters`` group."""
-    import credverify.adapters  # noqa: F401  (importing the package registers the built-ins)
+# Built-in adapters by id, and the module that defines each: imported only when needed, so a
+# lookup pays for the adapters it uses, not for all of them.
+BUILTIN_MODULES: dict[str, str] = {
+    "cn.gacc.credit": "cn_gacc_credit",
+    "demo.snapshot": "demo",
+    "eu.eos.aeo": "eu_eos_aeo",
+    "eu.eos.eori": "eu_eos_eori",
+    "gb.bacp.register": "gb_bacp",
+    "gb.hcpc.register": "gb_hcpc",
+    "gb.hmrc.eori": "gb_hmrc",
+    "jp.customs.aeo": "jp_customs_aeo",
+    "us.cbp.ctpat": "us_cbp_ctpat",
+    "us.nppes.npi": "us_nppes",
+    "us.oig.leie": "us_oig_leie",
+    "us.psypact.register": "us_psypact",
+}
 
-    adapters = dict(_BUILTIN)
+
+def adapter_class(adapter_id: str) -> type[Adapter] | None:
+    """The adapter with this id, built-in (its module imported on first use) or a plugin."""
+    module = BUILTIN_MODULES.get(adapter_id)
+    if module is not None:
+        import_module(f"credverify.adapters.{module}")
+        return _BUILTIN.get(adapter_id)
+    return plugins().get(adapter_id)
+
+
+@cache
+def plugins() -> dict[str, type[Adapter]]:
+    """Adapters from the ``credverify.adapters`` entry-point group; a broken one only warns."""
+    found: dict[str, type[Adapter]] = {}
     for entry in entry_points(group=ENTRY_POINT_GROUP):
         try:
             cls = entry.load()
@@ -274,8 +302,16 @@ def available() -> dict[str, type[Adapter]]:
                 stacklevel=2,
             )
             continue
-        adapters.setdefault(cls.id, cls)
-    return dict(sorted(adapters.items()))
+        if cls.id not in BUILTIN_MODULES:
+            found[cls.id] = cls
+    return found
+
+
+def available() -> dict[str, type[Adapter]]:
+    """Every adapter: the built-in ones, then the plugins."""
+    adapters = {adapter_id: adapter_class(adapter_id) for adapter_id in BUILTIN_MODULES}
+    builtin = {k: v for k, v in adapters.items() if v is not None}
+    return dict(sorted({**plugins(), **builtin}.items()))
 
 
 def base_url_env(adapter_id: str) -> str:
