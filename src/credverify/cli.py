@@ -461,7 +461,7 @@ def _print_check(check: Check) -> None:
         stdout.print(f"  {finding.field}: {finding.outcome.value}{note}", markup=False)
     for evidence in check.evidence:
         stdout.print(
-            f"  evidence: {evidence.method} {evidence.url} -> {evidence.status_code}, "
+            f"  evidence: {evidence.method} {evidence.url} -> {evidence.status_code or 'n/a'}, "
             f"{evidence.retrieved_at.isoformat(timespec='seconds')}, sha256 {evidence.sha256}",
             markup=False,
         )

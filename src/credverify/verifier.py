@@ -347,7 +347,7 @@ class Verifier:
         cached = ""
         if result.from_cache and result.retrieved_at is not None:
             cached = f" (from cache, retrieved {result.retrieved_at.isoformat(timespec='seconds')})"
-        notes = " ".join(answer.notes)
+        notes = "; ".join(n.rstrip(".") for n in answer.notes)
 
         demo_data = self.demo or any(e.synthetic for e in answer.evidence)
 
