@@ -4,6 +4,8 @@ Names are normalised (Unicode, case, Latin accents, punctuation, legal forms suc
 or "株式会社"), then compared by a few small *features*, each a function whose docstring is its
 public explanation (as in OpenSanctions' nomenklatura). The weighted features give a score in 0..1,
 and the score falls into a band: ``match``, ``review`` (a person should look) or ``no-match``.
+Against many names at once, :class:`NameIndex` blocks before it scores: only the names that share
+a token with the query are compared.
 
 >>> normalise_name("Shenzhen Synthetic Electronics Co., Ltd.")
 'shenzhen synthetic electronics'
@@ -666,25 +668,28 @@ class NameIndex:
 
     Blocking, as in nomenklatura's xref (block -> score -> band):
 
-    - **Tokens.** A name is normalised (:func:`normalise_name`), then cut into tokens: each word
-      of a Latin (or other spaced) script; the character bigrams of each CJK run, since Chinese
-      and Japanese names have no spaces ("深圳合成电子" -> 深圳, 圳合, 合成, 成电, 电子);
-      each pair of neighbouring words, in sorted order ("acme trading"), rarer than either word
-      alone; and the whole normalised name, so an exact hit is always found.
-    - **Fuzzy keys.** A word of four or more letters also gives its first four and its last four
-      letters as tokens: "synthetik" shares "synt..." with "synthetic", so a single typo in a rare
-      word still finds its candidate unless the word is shorter than eight letters and the typo
-      sits in both ends.
-    - **Inverted index.** token -> keys, in the order they were added.
-    - **Candidates.** The query's tokens are taken rarest first (fewest keys, then
-      alphabetically, so the outcome is the same on every run); their keys are collected until
-      ``max_candidates`` keys are held. A query made only of common words ("Global Trading") thus
-      does bounded work, at the price that, among more than ``max_candidates`` equally good
-      candidates, only the first added are scored.
-    - **Scoring.** Every name of every candidate key is scored with exactly the score
-      :func:`compare_names` would give (without building its explanation); each key counts with
-      its best name; the best ``limit`` keys are then compared in full, so each result is an
-      explainable :class:`NameScore` in the index's thresholds. Ties go to the smaller key.
+    - **Tokens.** A name is normalised (:func:`normalise_name`) and cut into tokens: its words
+      (Latin and other spaced scripts); the character bigrams of each CJK run, since Chinese and
+      Japanese names have no spaces ("深圳合成电子" -> 深圳, 圳合, 合成, 成电, 电子); and each
+      pair of its words (of the first six), rarer than either word alone.
+    - **Fuzzy keys**, so that one typo still finds its name: a word of four letters or more also
+      gives its first four and its last four letters ("synthetik" shares "synt" with
+      "synthetic"), and the name gives three keys of its shape: the first four letters of every
+      word, sorted ("synt trad"), the last four, and the first two with the last two. One wrong,
+      missing or extra letter in a word of six letters or more leaves one of the three intact.
+    - **Inverted index.** token -> names (each under its key), in the order they were added.
+    - **Candidates.** The query's tokens are taken rarest first (fewest names, then
+      alphabetically, so that every run gives the same answer), and their names collected until
+      they hold ``max_candidates`` keys: a query made only of common words ("Global Trading")
+      does bounded work, at the price that when more than ``max_candidates`` keys share its
+      rarest token, only those added first are scored.
+    - **Scoring.** Candidates are ranked by exactly the score :func:`compare_names` gives them,
+      computed without the explanation, each feature in one rapidfuzz call over many names.
+      Latin names are scored highest bound first (rapidfuzz's ``token_ratio`` bounds both word
+      features), until no bound left can reach the ``limit``-th best key. Each key counts with
+      its best name; ties go to the smaller key. The best ``limit`` keys are then compared in
+      full, so each result is an explainable :class:`NameScore`, banded by the index's
+      thresholds.
 
     A key may carry several names (a Japanese and an English one); each distinct normalised name is
     kept. A name with nothing left once normalised ("Ltd.") is not indexed: it could never match.
@@ -787,7 +792,8 @@ class NameIndex:
         return results
 
     def _block(self, normalised: str) -> list[int]:
-        # The entries of the candidate keys: tokens rarest first, until max_candidates keys.
+        # The names that share a token with the query: tokens rarest first, until the names
+        # hold max_candidates keys.
         postings = sorted(
             (len(entries), token, entries)
             for token in _blocking_tokens(normalised)
@@ -809,19 +815,14 @@ class NameIndex:
 
 
 def _query_analysis(name: object) -> tuple[str, tuple[str, ...]]:
-    # Search never raises: anything that is not text, or that fails to normalise, is no name.
-    if not isinstance(name, str):
-        return "", ()
-    try:
-        return _analyse(name)
-    except (ValueError, TypeError):  # e.g. text no Unicode normalisation accepts
-        return "", ()
+    # Search never raises: anything that is not text is no name (any text normalises).
+    return _analyse(name) if isinstance(name, str) else ("", ())
 
 
 def _blocking_tokens(normalised: str) -> set[str]:
     # Namespaced by punctuation, which normalised words never contain: "+" a pair of words, "<"
-    # and ">" a word's first and last letters, "^" and "$" those of every word, sorted (the shape
-    # of the whole name); bare words and CJK bigrams.
+    # and ">" a word's first and last letters; "^", "$" and "~" those of every word, sorted (the
+    # shape of the whole name); bare words and CJK bigrams.
     if normalised.isascii():
         words = normalised.split()
         tokens = set(words)
@@ -837,7 +838,7 @@ def _blocking_tokens(normalised: str) -> set[str]:
     long_words = [word for word in words if len(word) >= _AFFIX_LENGTH]
     tokens.update(["<" + word[:_AFFIX_LENGTH] for word in long_words])
     tokens.update([word[-_AFFIX_LENGTH:] + ">" for word in long_words])
-    if len(words) > 1:
+    if words:
         paired = sorted(set(words[:_PAIRED_WORDS]))
         tokens.update([f"+{first} {second}" for first, second in combinations(paired, 2)])
         tokens.add("^" + " ".join(sorted([word[:_AFFIX_LENGTH] for word in words])))
