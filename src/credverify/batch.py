@@ -65,6 +65,9 @@ LICENCES = {
 # Schemes that identify a business or a person rather than a credential: verified, not assessed.
 IDENTITY_SCHEMES = frozenset({"eu.eori", "gb.eori", "us.npi", "us.oig.leie"})
 CHUNK = 500
+DELIMITERS = (",", ";", "\t", "|")
+# A supplier's address or notes can be long; a cell larger than this is not a supplier list.
+csv.field_size_limit(16 * 1024 * 1024)
 
 
 @dataclass
@@ -99,42 +102,61 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[InputRow]]:
         raise InputError(f"{path}: the file is empty")
     encoding = detect_encoding(head)
     sample = head.decode(encoding, errors="replace").replace("\x00", "")
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            sample[: 64 * 1024], delimiters=",;\t|"
-        )
-    except csv.Error:
-        dialect = csv.excel
+    # The header line decides the delimiter: csv.Sniffer guesses wrong on files with multi-line
+    # quoted cells and may pick ' as the quote character.
+    first_line = sample.lstrip("\ufeff").splitlines()[0] if sample.strip() else ""
+    delimiter = max(DELIMITERS, key=first_line.count)
+    if not first_line.count(delimiter):
+        delimiter = ","
     text = path.open(encoding=encoding, errors="replace", newline="")
     # NUL bytes break the csv module; they carry nothing in a supplier list.
-    reader = csv.reader((line.replace("\x00", "") for line in text), dialect)
-    header = [h.strip() for h in next(reader, [])]
-    if not any(header):
+    reader = csv.reader((line.replace("\x00", "") for line in text), delimiter=delimiter)
+    try:
+        header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
+        _check_header(path, header)
+    except (InputError, csv.Error) as problem:
         text.close()
-        raise InputError(f"{path}: no header row")
-    duplicated = sorted({h for h in header if h and header.count(h) > 1})
-    if duplicated:
-        text.close()
-        raise InputError(f"{path}: duplicated column name(s) {', '.join(duplicated)}")
+        if isinstance(problem, InputError):
+            raise
+        raise InputError(f"{path}: the header row cannot be read: {problem}") from None
 
     def rows() -> Iterator[InputRow]:
         with text:
             number = 1
-            for values in reader:
-                number += 1
-                if not any(v.strip() for v in values):
-                    continue
-                if len(values) != len(header):
-                    yield InputRow(
-                        number,
-                        dict(zip(header, values, strict=False)),
-                        f"row {number}: {len(values)} columns, expected {len(header)} "
-                        f"({', '.join(header)})",
-                    )
-                    continue
-                yield InputRow(number, dict(zip(header, values, strict=True)))
+            try:
+                for values in reader:
+                    number += 1
+                    row = _row(number, values, header)
+                    if row is not None:
+                        yield row
+            except csv.Error as problem:
+                raise InputError(
+                    f"{path}: row {number + 1}: the file breaks off ({problem}); the rows "
+                    "before it are in the checkpoints"
+                ) from None
 
     return header, rows()
+
+
+def _row(number: int, values: list[str], header: list[str]) -> InputRow | None:
+    """One data row, or None for a blank line (not a row)."""
+    if not any(v.strip() for v in values):
+        return None
+    if len(values) != len(header):
+        return InputRow(
+            number,
+            dict(zip(header, values, strict=False)),
+            f"row {number}: {len(values)} columns, expected {len(header)} ({', '.join(header)})",
+        )
+    return InputRow(number, dict(zip(header, values, strict=True)))
+
+
+def _check_header(path: Path, header: list[str]) -> None:
+    if not any(header):
+        raise InputError(f"{path}: no header row")
+    duplicated = sorted({h for h in header if h and header.count(h) > 1})
+    if duplicated:
+        raise InputError(f"{path}: duplicated column name(s) {', '.join(duplicated)}")
 
 
 def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[InputRow]]:
@@ -147,9 +169,11 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[InputRow]]:
     sheet = workbook.active
     rows = sheet.iter_rows(values_only=True) if sheet is not None else iter(())
     header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-    if not any(header):
+    try:
+        _check_header(path, header)
+    except InputError:
         workbook.close()
-        raise InputError(f"{path}: no header row")
+        raise
 
     def stream() -> Iterator[InputRow]:
         try:

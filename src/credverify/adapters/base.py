@@ -29,6 +29,7 @@ from importlib import import_module
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from credverify.errors import ConfigurationError, LayoutChanged, LookupFailed
 from credverify.records import Evidence, RegistryRecord
@@ -138,7 +139,18 @@ class Adapter(ABC):
 
     def __init__(self, http: Http, base_url: str | None = None) -> None:
         self.http = http
-        self.base_url = (base_url or resolve_base_url(self.id, self.default_base_url)).rstrip("/")
+        # A base URL may carry a key in its query (``...?api_key=K``): it is kept apart, sent
+        # with every request, and redacted from evidence as a secret.
+        parts = urlsplit(base_url or resolve_base_url(self.id, self.default_base_url))
+        self.base_params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        self.base_url = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+
+    def endpoint(self, path: str) -> str:
+        """The URL of ``path`` under the base URL, with the base URL's own query parameters."""
+        url = self.base_url + path
+        if self.base_params:
+            url += ("&" if "?" in url else "?") + urlencode(self.base_params)
+        return url
 
     def refuses(self, query: Query) -> str | None:
         """Why this source cannot answer ``query`` (None when it can), e.g. GB EORIs in EOS."""

@@ -187,11 +187,11 @@ def _day(where: str, value: object) -> date | None:
     ``2019/5/20`` or epoch milliseconds; empty means not given."""
     if value is None or value == "":
         return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value / 1000, UTC).date()
     text = str(value).strip()
     match = _DATE.match(text)
     try:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return datetime.fromtimestamp(value / 1000, UTC).date()
         if text.isdigit() and len(text) > 8:
             return datetime.fromtimestamp(int(text) / 1000, UTC).date()
         if match:

@@ -76,7 +76,7 @@ class EosAeoAdapter(Adapter):
         country = _issuing_country(query)
         # Every type is asked for, whatever the claim says, so that a claimed AEOS held only as
         # AEOC comes back as a tier mismatch rather than as "not found".
-        exchange = await soap.call(self, self.base_url + PATH, _envelope(holder, country, TYPES))
+        exchange = await soap.call(self, self.endpoint(PATH), _envelope(holder, country, TYPES))
         response = soap.child(soap.body_of(exchange), "retrieveAEOResponse")
         answer = soap.child(response, "return")
         if answer is None:

@@ -77,7 +77,7 @@ class EosEoriAdapter(BatchAdapter):
         # A SOAP fault is not retried: a Client fault would repeat identically, and a busy fault
         # (MS_MAX_CONCURRENT_REQ...) is the service shedding load. Only answers are cached, never
         # failures, so a later run asks again.
-        exchange = await soap.call(self, f"{self.base_url}{PATH}", envelope(eoris))
+        exchange = await soap.call(self, self.endpoint(PATH), envelope(eoris))
         return self._results(exchange, eoris)
 
     def _results(self, exchange: Exchange, eoris: list[str]) -> BatchResults:

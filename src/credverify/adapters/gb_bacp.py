@@ -100,7 +100,7 @@ class BacpRegisterAdapter(Adapter):
         exchange = await self.http.request(
             self,
             "GET",
-            self.base_url + SEARCH_PATH,
+            self.endpoint(SEARCH_PATH),
             params=self.search_params(query),
             headers={"Accept": "text/html"},
         )

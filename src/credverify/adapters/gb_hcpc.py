@@ -121,7 +121,7 @@ class HcpcRegisterAdapter(Adapter):
         """The detail page and its query string for the query's registration number."""
         number = (query.identifier or "").replace(" ", "").upper()
         prefix = number.rstrip("0123456789")  # the profession code (checked by refuses)
-        return self.base_url + DETAIL_PATH, {"query": number, "profession": prefix}
+        return self.endpoint(DETAIL_PATH), {"query": number, "profession": prefix}
 
     async def lookup(self, query: Query) -> Answer:
         reason = self.refuses(query)

@@ -75,7 +75,7 @@ class HmrcEoriAdapter(BatchAdapter):
         exchange = await self.http.request(
             self,
             "POST",
-            f"{self.base_url}/customs/eori/lookup/check-multiple-eori",
+            self.endpoint("/customs/eori/lookup/check-multiple-eori"),
             json={"eoris": eoris},
             headers={"Accept": "application/vnd.hmrc.1.0+json"},
             accept=(200, 400),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -89,6 +90,24 @@ TRANSPORT_OUTCOMES: tuple[tuple[type[httpx.TransportError], type[LookupFailed], 
 )
 
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+
+
+class _RedactUrls(logging.Filter):
+    """httpx logs every request's URL at INFO, user info and query included: keys would reach
+    the logs. This filter strips them from httpx's own records."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                redact(str(arg), [k for k, _ in arg.params.multi_items()])
+                if isinstance(arg, httpx.URL)
+                else arg
+                for arg in record.args
+            )
+        return True
+
+
+logging.getLogger("httpx").addFilter(_RedactUrls())
 
 
 @dataclass(frozen=True)
@@ -216,7 +235,12 @@ class Http:
         if self.offline:
             raise RegistryUnavailable("offline: no network requests are made")
         accepted = frozenset(accept)
-        secret_names = frozenset(secrets)
+        secret_names = frozenset(secrets) | frozenset(getattr(adapter, "base_params", {}))
+        if params is not None and urlsplit(url).query:
+            # httpx replaces a URL's query with ``params``: keep both (a key in the base URL).
+            parts = urlsplit(url)
+            params = {**dict(parse_qsl(parts.query, keep_blank_values=True)), **params}
+            url = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
         evidence: list[Evidence] = []
 
         async def attempt() -> Exchange:

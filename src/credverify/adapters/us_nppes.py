@@ -61,7 +61,10 @@ def _epoch(value: Any) -> str:
         return ""
     number = int(str(value).strip())
     seconds = number / 1000 if number > 100_000_000_000 else number  # > year 5138 in seconds
-    return (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)).isoformat()
+    try:
+        return (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)).isoformat()
+    except OverflowError:  # past year 9999: not a time, and no reason to fail the lookup
+        return ""
 
 
 def _date(value: Any) -> date | None:
@@ -118,7 +121,7 @@ class NppesAdapter(Adapter):
         if reason:
             raise LookupFailed(reason)
         exchange = await self.http.request(
-            self, "GET", f"{self.base_url}/api/", params=self.search_params(query)
+            self, "GET", self.endpoint("/api/"), params=self.search_params(query)
         )
         results, notes = self._results(exchange)
         records = tuple(self._record(result, exchange) for result in results)

@@ -1,0 +1,1 @@
+"""The reliability suite: faults, bad inputs, kill-and-resume, properties and security."""
