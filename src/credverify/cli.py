@@ -36,9 +36,12 @@ app = typer.Typer(
         "Verify credentials against their primary sources and explain whether they count "
         "elsewhere.\n\n"
         "Examples:\n\n"
+        "  credverify batch examples/suppliers.csv --to NL --demo --out report.html\n\n"
+        "  credverify lookup GB123456789000 --json\n\n"
+        "  credverify assess --scheme cn.aeo --tier general --to NL --as-of 2019-06-01\n\n"
         "  credverify identify 91110000600037341L\n\n"
-        "  credverify schemes list\n\n"
-        "  credverify schemes show cn.aeo --json"
+        "  credverify registries sync us.oig.leie --file UPDATED.csv\n\n"
+        "  credverify rules show eu-cn-mra"
     ),
     no_args_is_help=True,
     add_completion=False,
