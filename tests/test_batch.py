@@ -203,3 +203,17 @@ def test_an_empty_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFi
         main(["batch", str(empty), "--offline"])
     assert done.value.code == 2
     assert "empty" in capsys.readouterr().err
+
+
+def test_a_screening_that_could_not_run_is_said_on_the_row(tmp_path: Path) -> None:
+    source = write_csv(
+        tmp_path / "roster.csv",
+        ["name", "licence_type", "licence_state"],
+        [["Jane Synthetic", "psychologist", "CA"]],
+    )
+    out = tmp_path / "roster.jsonl"
+    run(source, out, target=Target("US-CA", "practise:psychology"))
+    (row,) = jsonl(out)
+    assert row["screening"] is None
+    assert "exclusion screening not done" in " ".join(row["notes"])
+    assert "registries sync us.oig.leie" in " ".join(row["notes"])

@@ -409,7 +409,7 @@ async def _finish(
 ) -> RowResult:
     if error is not None:
         return RowResult(row=row.row, values=row.values, error=error, synthetic=verifier.demo)
-    screening = await _screen(claims, verifier)
+    screening, screening_failure = await _screen(claims, verifier)
     assessment = None
     if options.target is not None:
         credentials = [c for c in checks if c.claim.scheme not in IDENTITY_SCHEMES]
@@ -421,18 +421,20 @@ async def _finish(
         checks=tuple(checks),
         screening=screening,
         assessment=assessment,
+        notes=(screening_failure,) if screening_failure else (),
         synthetic=verifier.demo or any(c.synthetic for c in checks),
     )
 
 
-async def _screen(claims: list[Claim], verifier: Verifier) -> Screening | None:
-    """Clinicians in the US are screened against the OIG exclusion list."""
+async def _screen(claims: list[Claim], verifier: Verifier) -> tuple[Screening | None, str]:
+    """Clinicians in the US are screened against the OIG exclusion list. A list that could not
+    be read is said so on the row; it is never shown as "clear"."""
     person = next((c for c in claims if c.scheme.startswith("us.") and c.holder), None)
     if person is None:
-        return None
+        return None, ""
     npi = next((c.identifier for c in claims if c.scheme == "us.npi"), None)
     state = next((c.jurisdiction for c in claims if c.jurisdiction), None)
     try:
-        return await verifier.ascreen(person.holder or "", npi=npi, state=state)
-    except LookupFailed:
-        return None  # the row keeps its checks; "no screening" is never shown as "clear"
+        return await verifier.ascreen(person.holder or "", npi=npi, state=state), ""
+    except LookupFailed as failure:
+        return None, f"exclusion screening not done: {failure.message}"

@@ -313,6 +313,9 @@ class RowResult(_Record):
     screening: Screening | None = None
     assessment: Assessment | None = None
     error: str | None = Field(default=None, description="Why the row could not be processed.")
+    notes: tuple[str, ...] = Field(
+        default=(), description="What could not be done for a processed row (a screening)."
+    )
     synthetic: bool = False
 
     @property

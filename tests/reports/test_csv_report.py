@@ -23,7 +23,7 @@ def test_one_line_per_row_input_columns_then_ours(tmp_path: Path) -> None:
 
     assert header == [
         "supplier", "country", "scheme", "identifier",
-        "status", "outcome", "gaps", "top_remedy", "evidence", "error",
+        "status", "outcome", "gaps", "top_remedy", "evidence", "error", "notes",
     ]  # fmt: skip
     assert len(lines) == 6
     by_supplier = {line[0]: dict(zip(header, line, strict=True)) for line in lines}

@@ -28,7 +28,7 @@ def test_one_row_per_input_row_under_the_header(tmp_path: Path) -> None:
 
     assert header == [
         "supplier", "country", "scheme", "identifier",
-        "status", "outcome", "gaps", "top_remedy", "evidence", "error",
+        "status", "outcome", "gaps", "top_remedy", "evidence", "error", "notes",
     ]  # fmt: skip
     assert [r[0] for r in body] == [r.values["supplier"] for r in samples.sample_rows()]
     assert body[1][4:7] == ["mismatch", "not-recognized", "credential-not-verified"]

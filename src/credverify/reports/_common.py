@@ -29,7 +29,7 @@ __all__ = [
     "table_header",
 ]
 
-RESULT_COLUMNS = ("status", "outcome", "gaps", "top_remedy", "evidence", "error")
+RESULT_COLUMNS = ("status", "outcome", "gaps", "top_remedy", "evidence", "error", "notes")
 """What the tabular reports (CSV, XLSX) add after the input columns, in this order."""
 
 NO_OUTCOME = "unassessed"
@@ -161,6 +161,7 @@ def table_cells(row: RowResult, run: RunInfo) -> list[str]:
         row.top_remedy,
         " ".join(row.evidence_refs),
         row.error or "",
+        "; ".join(row.notes),
     ]
     if run.synthetic:
         cells.append("true")

@@ -290,6 +290,8 @@ def _detail(row: RowResult) -> dict[str, Any]:
     detail: dict[str, Any] = {"row": row.row}
     if row.error:
         detail["error"] = row.error
+    if row.notes:
+        detail["notes"] = list(row.notes)
     if row.synthetic:
         detail["synthetic"] = True
     detail["claims"] = [c.model_dump(mode="json", exclude_defaults=True) for c in row.claims]
@@ -436,6 +438,7 @@ _SCRIPT = r"""
   function render(d) {
     var box = el("div", "detail");
     if (d.error) { add(box, el("p", "error", "Error: " + d.error)); }
+    (d.notes || []).forEach(function (n) { add(box, el("p", "error", "Not done: " + n)); });
     if (d.synthetic) { add(box, el("p", "error", "Synthetic demo data")); }
     if (!d.error && !d.claims.length && !d.checks.length && !d.assessment && !d.screening) {
       add(box, el("p", null, "This row has no claim to verify."));
