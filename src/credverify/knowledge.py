@@ -187,9 +187,6 @@ class Union(Sourced):
     name: str
     members: tuple[Member, ...]
 
-    def members_on(self, day: date) -> list[str]:
-        return sorted(m.code for m in self.members if m.contains(day))
-
 
 class Territory(Sourced):
     """A special territory with its own code, part of a country (XI: Northern Ireland)."""

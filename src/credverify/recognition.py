@@ -129,7 +129,7 @@ class _Engine:
         paths: list[_Path] = []
         for each in held:
             paths.extend(self.native_paths(each, requirement, activity))
-            paths.extend(self.grant_paths(each, held, activity))
+            paths.extend(self.grant_paths(each, held, activity, requirement))
         return self.decide(activity, requirement, held, paths, hypothetical)
 
     def result(
@@ -432,7 +432,9 @@ class _Engine:
         )
         self.note(rule, TraceVerdict.GAP, message)
 
-    def grant_paths(self, each: _Held, held: list[_Held], activity: Activity) -> list[_Path]:
+    def grant_paths(
+        self, each: _Held, held: list[_Held], activity: Activity, requirement: Requirement
+    ) -> list[_Path]:
         paths = []
         for arrangement in self.kb.arrangements.values():
             here = [g for g in arrangement.grants if self.grant_reaches(arrangement, g, each)]
@@ -455,7 +457,7 @@ class _Engine:
                         arrangement,
                         here[0],
                         each,
-                        remedy=self.native_remedy(activity),
+                        remedy=requirement.remedy,
                     )
                 )
                 self.note(rule, TraceVerdict.GAP, message)
@@ -473,7 +475,7 @@ class _Engine:
                     f"{rule}#{for_activity[0].id}",
                     for_activity[0].citation or arrangement.citation,
                     for_activity[0].url or arrangement.url,
-                    self.native_remedy(activity),
+                    requirement.remedy,
                     f"{activity.id} in {self.target.jurisdiction} under {arrangement.title}",
                 )
                 paths.append(path)
@@ -667,10 +669,6 @@ class _Engine:
             remedy=remedy,
             facts={**_facts(each, self.as_of), "arrangement": arrangement.id},
         )
-
-    def native_remedy(self, activity: Activity) -> str | None:
-        requirement = self.requirement(activity)
-        return requirement.remedy if requirement else None
 
     def unrecognized(
         self, activity: Activity, requirement: Requirement, held: list[_Held]
