@@ -136,6 +136,9 @@ class Adapter(ABC):
     cache_ttl: ClassVar[timedelta] = timedelta(days=1)
     batch_size: ClassVar[int] = 1
     """Queries one request can carry (HMRC and EOS take 10 EORIs)."""
+    parser_version: ClassVar[int] = 1
+    """Raised whenever ``parse`` reads the source differently: cached answers of an older
+    parser are then never served."""
 
     def __init__(self, http: Http, base_url: str | None = None) -> None:
         self.http = http
@@ -144,6 +147,14 @@ class Adapter(ABC):
         parts = urlsplit(base_url or resolve_base_url(self.id, self.default_base_url))
         self.base_params = dict(parse_qsl(parts.query, keep_blank_values=True))
         self.base_url = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+
+    @property
+    def endpoint_id(self) -> str:
+        """The base URL as it may be shown and kept: user info and query secrets removed.
+        Part of every cache key, so a sandbox's answer is never served for production."""
+        from credverify.adapters.http import redact
+
+        return redact(self.base_url, ())
 
     def endpoint(self, path: str) -> str:
         """The URL of ``path`` under the base URL, with the base URL's own query parameters."""
