@@ -21,6 +21,8 @@ of credverify.
         ├── RegistryTimeout (TimeoutError)         connect or read timeout after retries
         ├── RateLimited                            429 past the retry budget
         ├── LayoutChanged (ValueError)             the response is not in the expected format
+        │   └── UnknownWording                     a status, code or element it does not know
+        ├── Refused                                the source cannot answer this query
         └── OfflineMiss                            offline and no cached evidence
 
 Every leaf carries a default message, so ``raise InvalidChecksum()`` reads well.
@@ -45,9 +47,11 @@ __all__ = [
     "LookupFailed",
     "OfflineMiss",
     "RateLimited",
+    "Refused",
     "RegistryTimeout",
     "RegistryUnavailable",
     "UnknownName",
+    "UnknownWording",
 ]
 
 
@@ -151,6 +155,19 @@ class RateLimited(LookupFailed):
 
 class LayoutChanged(LookupFailed, ValueError):
     default_message = "the registry answered in a format this adapter does not recognise"
+
+
+class UnknownWording(LayoutChanged):
+    """The source used a wording, code or element the adapter does not know: quoted, never
+    guessed."""
+
+    default_message = "the registry used a wording this adapter does not know"
+
+
+class Refused(LookupFailed):
+    """The source cannot answer this query (a GB EORI in the EU's EOS); no request was made."""
+
+    default_message = "this source cannot answer the query"
 
 
 class OfflineMiss(LookupFailed):

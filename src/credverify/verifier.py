@@ -20,6 +20,7 @@ from pathlib import Path
 
 from credverify.adapters.base import Adapter, AdapterKind, Answer, Query, adapter_class, plugins
 from credverify.adapters.http import Http
+from credverify.adapters.text import today
 from credverify.errors import InvalidIdentifier, LookupFailed, OfflineMiss
 from credverify.identifiers import kind as identifier_kind
 from credverify.knowledge import KnowledgeBase, Scheme
@@ -90,6 +91,7 @@ class Verifier:
         base_urls: Mapping[str, str] | None = None,
         thresholds: Thresholds | None = None,
         http: Http | None = None,
+        as_of: date | None = None,
     ) -> None:
         # The demo registry stands in for every live source, offline, and never mixes with them.
         self.demo = demo
@@ -101,6 +103,8 @@ class Verifier:
         self.thresholds = thresholds or Thresholds()
         self._base_urls = dict(base_urls or {})
         self._adapters: dict[str, Adapter] = {}
+        # The day a record's validity period is judged on; None: the day of each check.
+        self.as_of = as_of
 
     # -- the public face ------------------------------------------------------------------------
 
@@ -233,6 +237,7 @@ class Verifier:
             holder=claim.holder,
             tier=claim.tier,
             jurisdiction=claim.jurisdiction,
+            attachments=claim.evidence,
         )
         adapter, refusals = self._choose_adapter(scheme, query)
         if adapter is None:
@@ -243,25 +248,7 @@ class Verifier:
             if self.demo:
                 reason = f"the synthetic demo registry holds no {scheme.id} data"
             return _Plan(claim, check=_verdict(claim, CheckStatus.UNVERIFIABLE, reason))
-        if adapter.kind is AdapterKind.ATTESTATION:
-            return _Plan(claim, check=self._attest(adapter, claim))
         return _Plan(claim, adapter=adapter, query=query)
-
-    def _attest(self, adapter: Adapter, claim: Claim) -> Check:
-        """Holder-supplied evidence, recorded as such: ``attested``, never ``verified``."""
-        attest = getattr(adapter, "attest", None)
-        try:
-            if attest is None:
-                raise LookupFailed(f"{adapter.id} cannot record attestations")
-            answer: Answer = attest(claim)
-        except LookupFailed as failure:
-            return _verdict(claim, CheckStatus.UNVERIFIABLE, failure.message, adapter.id)
-        reason = " ".join(answer.notes) or "evidence supplied by the holder, not the primary source"
-        record = answer.records[0] if answer.records else None
-        return _verdict(
-            claim, CheckStatus.ATTESTED, reason, adapter.id, record=record,
-            evidence=answer.evidence,
-        )  # fmt: skip
 
     def _choose_adapter(self, scheme: Scheme, query: Query) -> tuple[Adapter | None, list[str]]:
         if self.demo:
@@ -292,7 +279,8 @@ class Verifier:
         to_ask: dict[str, list[_Plan]] = {}
         for plan in plans:
             assert plan.adapter is not None
-            local = plan.adapter.kind is AdapterKind.SNAPSHOT  # a file in the store: ask it
+            # A file in the store, or the holder's own documents: asked every time, never cached.
+            local = plan.adapter.kind in (AdapterKind.SNAPSHOT, AdapterKind.ATTESTATION)
             cached = (
                 None
                 if local
@@ -319,7 +307,7 @@ class Verifier:
                 if isinstance(answer, LookupFailed):
                     results[plan.key] = _Result(None, answer)
                     continue
-                if adapter.kind is AdapterKind.SNAPSHOT:
+                if adapter.kind in (AdapterKind.SNAPSHOT, AdapterKind.ATTESTATION):
                     results[plan.key] = _Result(answer, None, False, now)
                     continue
                 self.store.cache_put(
@@ -359,6 +347,20 @@ class Verifier:
                 from_cache=result.from_cache, checked_at=result.retrieved_at, **extra,
             )  # fmt: skip
 
+        if not answer.records and not answer.no_result:
+            return verdict(
+                CheckStatus.UNVERIFIABLE,
+                f"{adapter.id} answered with neither a record nor its own no-result signal: "
+                "treated as a fault, never as not found.",
+            )
+        if adapter.kind is AdapterKind.ATTESTATION:
+            reason = " ".join(answer.notes) or "evidence supplied by the holder, not the source"
+            record = answer.records[0] if answer.records else None
+            return _verdict(
+                claim, CheckStatus.ATTESTED, reason, adapter.id, record=record,
+                evidence=answer.evidence,
+            )  # fmt: skip
+        said = f" (the source said: {answer.no_result})" if answer.no_result else ""
         by_identifier = bool(query.identifier) and "identifier" not in answer.unconfirmable
         if by_identifier:
             asked = query.identifier or ""
@@ -371,14 +373,16 @@ class Verifier:
                     f"({asked} asked, {got} returned): treated as a fault, not a match.",
                 )
             if not same:
-                return verdict(CheckStatus.NOT_FOUND, f"{adapter.id} has no record of {asked}.")
+                return verdict(
+                    CheckStatus.NOT_FOUND, f"{adapter.id} has no record of {asked}{said}."
+                )
             # One identifier can hold several entries (a Japanese AEO per category): prefer the
             # one of the claimed tier.
             record = next((r for r in same if claim.tier and r.tier == claim.tier), same[0])
         else:
             named, score_note = self._best_by_name(claim, answer.records)
             if named is None:
-                return verdict(CheckStatus.NOT_FOUND, f"{adapter.id}: {score_note}")
+                return verdict(CheckStatus.NOT_FOUND, f"{adapter.id}: {score_note}{said}")
             record = named
         findings = self._findings(claim, query, record, answer, by_identifier)
         synthetic = record.synthetic or demo_data
@@ -386,6 +390,12 @@ class Verifier:
             return verdict(
                 CheckStatus.INACTIVE,
                 f"{adapter.id} shows the record as inactive ({record.status or 'inactive'}).",
+                record=record, findings=findings, synthetic=synthetic,
+            )  # fmt: skip
+        lapsed = _outside_period(record, self.as_of or today())
+        if lapsed:
+            return verdict(
+                CheckStatus.INACTIVE, f"{adapter.id}: {lapsed}.",
                 record=record, findings=findings, synthetic=synthetic,
             )  # fmt: skip
         outcomes = {f.outcome for f in findings}
@@ -496,6 +506,23 @@ class Verifier:
         return Finding(
             field="holder", outcome=outcome, claimed=holder, found=record.holder, note=note
         )
+
+
+def _outside_period(record: RegistryRecord, as_of: date) -> str:
+    """Why ``record`` is not valid on ``as_of`` by its own period ("" when it is): a period that
+    has ended, or one that has not begun, makes the record inactive whatever its status says."""
+    status = f" (status {record.status!r})" if record.status else ""
+    if record.valid_until is not None and record.valid_until < as_of:
+        return (
+            f"the record's validity ended on {record.valid_until.isoformat()}{status}, "
+            f"before {as_of.isoformat()}"
+        )
+    if record.valid_from is not None and record.valid_from > as_of:
+        return (
+            f"the record is valid only from {record.valid_from.isoformat()}{status}, "
+            f"after {as_of.isoformat()}"
+        )
+    return ""
 
 
 def _best_of(scores: list[NameScore]) -> NameScore:

@@ -162,7 +162,7 @@ def test_the_listed_results_count_not_result_count(registry_server: RegistryServ
     serve(registry_server, fixture("result-count-200-2019.json"))
     answer = lookup(registry_server, Query(scheme="us.npi", holder="Synthetic"))
     assert [r.identifier for r in answer.records] == [JANE, "1700000015"]
-    assert any("result_count 200" in note for note in answer.notes)
+    assert any("counts 200 matches" in note for note in answer.notes)
 
 
 # Name searches
@@ -253,12 +253,21 @@ def test_an_errors_body_is_a_fault_not_a_missing_record(
 @pytest.mark.parametrize(
     ("body", "words"),
     [
-        (b'{"result_count": 1}', "no 'results' list and no 'Errors'"),
+        (b'{"result_count": 1}', "no 'results' list with a 'result_count'"),
         (b'{"result_count": 1, "results": {"number": 1}}', "no 'results' list"),
-        (b'{"results": [{"number": "1900000013"}]}', "without a 'basic'"),
-        (b'{"results": [{"number": "NPI?", "basic": {"status": "A"}}]}', "not a number"),
-        (b'{"results": [{"number": "1900000013", "basic": {}}]}', "no basic.status"),
-        (b"[]", "not a JSON object"),
+        (b'{"results": [{"number": "1900000013"}]}', "no 'results' list with a 'result_count'"),
+        (b'{"result_count": 1, "results": [{"number": "1900000013"}]}', "without a 'basic'"),
+        (
+            b'{"result_count": 1, "results": [{"number": "NPI?", "basic": {"status": "A"}}]}',
+            "not a number",
+        ),
+        (
+            b'{"result_count": 1, "results": [{"number": "1900000013", "basic": {}}]}',
+            "unknown NPI status wording ''",
+        ),
+        (b'{"result_count": 0, "results": [{"number": "1", "basic": {}}]}', "counts 0 results"),
+        (b'{"result_count": 1, "results": []}', "counts 1 results but lists 0"),
+        (b"[]", "not an object"),
         (b"<html>maintenance</html>", "not JSON"),
     ],
 )

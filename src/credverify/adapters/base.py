@@ -20,22 +20,30 @@ import re
 import tomllib
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from enum import StrEnum
 from functools import cache
 from importlib import import_module
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from credverify.errors import ConfigurationError, LayoutChanged, LookupFailed
-from credverify.records import Evidence, RegistryRecord
+from credverify.errors import (
+    ConfigurationError,
+    LayoutChanged,
+    LookupFailed,
+    Refused,
+    UnknownWording,
+)
+from credverify.records import Attachment, Evidence, RegistryRecord
 
 if TYPE_CHECKING:
-    from credverify.adapters.http import Http
+    from credverify.adapters.http import Exchange, Http
+
+_Meaning = TypeVar("_Meaning")
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -45,6 +53,9 @@ __all__ = [
     "BatchAdapter",
     "BatchResults",
     "Query",
+    "Request",
+    "SplitBatch",
+    "Vocabulary",
     "adapter_class",
     "available",
     "base_url_env",
@@ -68,13 +79,15 @@ class AdapterKind(StrEnum):
 
 @dataclass(frozen=True)
 class Query:
-    """What to look up: the claim's fields, the identifier already in its compact form."""
+    """What to look up: the claim's fields, the identifier already in its compact form, and any
+    documents the holder supplied (read only by attestation adapters)."""
 
     scheme: str
     identifier: str | None = None
     holder: str | None = None
     tier: str | None = None
     jurisdiction: str | None = None
+    attachments: tuple[Attachment, ...] = ()
 
     def key(self) -> str:
         """The cache key: the query's fields, canonical; never any secret."""
@@ -85,20 +98,27 @@ class Query:
             "holder": holder,
             "tier": self.tier,
             "jurisdiction": self.jurisdiction.upper() if self.jurisdiction else None,
+            "attachments": sorted(a.sha256 for a in self.attachments) or None,
         }
         return json.dumps({k: v for k, v in fields.items() if v}, sort_keys=True)
 
 
 @dataclass(frozen=True)
 class Answer:
-    """What a source said for one query: its records (none means "no such record") and the
-    evidence of the exchanges. ``unconfirmable`` names claim fields this source can never confirm
-    (the EU AEO directory never shows an authorisation number); ``notes`` carry its caveats."""
+    """What a source said for one query: its records and the evidence of the exchanges.
+
+    ``no_result`` is the source's own, recognised no-result signal, quoted ("No results returned
+    for PYL123456", ``"valid": false``): the only ground on which a check may say ``not-found``.
+    An answer with no records and no such signal is a changed layout, never "not found".
+    ``unconfirmable`` names claim fields this source can never confirm (the EU AEO directory never
+    shows an authorisation number); ``notes`` carry its caveats.
+    """
 
     records: tuple[RegistryRecord, ...]
     evidence: tuple[Evidence, ...]
     unconfirmable: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    no_result: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(
@@ -107,6 +127,7 @@ class Answer:
                 "evidence": [e.model_dump(mode="json") for e in self.evidence],
                 "unconfirmable": list(self.unconfirmable),
                 "notes": list(self.notes),
+                "no_result": self.no_result,
             }
         )
 
@@ -118,11 +139,74 @@ class Answer:
             evidence=tuple(Evidence.model_validate(e) for e in data["evidence"]),
             unconfirmable=tuple(data.get("unconfirmable", ())),
             notes=tuple(data.get("notes", ())),
+            no_result=data.get("no_result"),
         )
 
 
+@dataclass(frozen=True)
+class Request:
+    """One request of a lookup, relative to the adapter's base URL; sent by the shared policy."""
+
+    path: str
+    method: str = "GET"
+    params: Mapping[str, str] | None = None
+    json: Any = None
+    content: bytes | None = None
+    headers: Mapping[str, str] | None = None
+    accept: tuple[int, ...] = (200,)
+    accept_if: Callable[[int, bytes], bool] | None = None
+    """Lets the adapter take an answer the status table treats as a fault (a SOAP Fault with
+    HTTP 500)."""
+
+
+class Vocabulary(Generic[_Meaning]):
+    """The exact wordings of one field that an adapter understands, and what each means.
+
+    Wordings are compared case-insensitively with whitespace collapsed, never as substrings: a
+    wording that is not in the table raises :class:`~credverify.errors.UnknownWording` quoting it,
+    so the check is ``unverifiable`` rather than a guess.
+
+    >>> status = Vocabulary("status", {"Registered": True, "Suspended": False})
+    >>> status("  registered ")
+    True
+    >>> status("Erased")
+    Traceback (most recent call last):
+    ...
+    credverify.errors.UnknownWording: unknown status wording 'Erased' (known: Registered, Suspended)
+    """
+
+    def __init__(self, what: str, meanings: Mapping[str, _Meaning]) -> None:
+        self.what = what
+        self.wordings = tuple(meanings)
+        self._meanings = {_wording_key(k): v for k, v in meanings.items()}
+
+    def __contains__(self, wording: object) -> bool:
+        return isinstance(wording, str) and _wording_key(wording) in self._meanings
+
+    def __call__(self, wording: str) -> _Meaning:
+        try:
+            return self._meanings[_wording_key(wording)]
+        except KeyError:
+            known = ", ".join(self.wordings)
+            raise UnknownWording(
+                f"unknown {self.what} wording {wording!r} (known: {known})"
+            ) from None
+
+
+def _wording_key(wording: str) -> str:
+    return " ".join(wording.split()).casefold()
+
+
 class Adapter(ABC):
-    """One primary source. Subclasses set the class attributes and implement :meth:`lookup`."""
+    """One primary source. The base owns the lookup flow; a subclass declares who it is and
+    implements :meth:`request` (what to ask) and :meth:`parse` (what the answer says).
+
+    The flow, written once here and never in a subclass: refuse what the source cannot answer ->
+    :meth:`fetch` (one request through the shared HTTP policy) -> :meth:`parse`, off the event
+    loop and under the deadline for HTML -> :meth:`checked` (records, or the source's own
+    no-result signal, or a changed layout). Any fault, and any error a parser raises on an answer
+    it cannot read, ends as :class:`~credverify.errors.LookupFailed`: ``unverifiable``.
+    """
 
     id: ClassVar[str]
     name: ClassVar[str]
@@ -139,6 +223,10 @@ class Adapter(ABC):
     parser_version: ClassVar[int] = 1
     """Raised whenever ``parse`` reads the source differently: cached answers of an older
     parser are then never served."""
+    short_name: ClassVar[str] = ""
+    """How messages name the source ("NPPES", "HCPC"); the full name when empty."""
+    parse_off_loop: ClassVar[bool] = False
+    """Parse in a worker thread under the deadline (HTML pages can be slow to parse)."""
 
     def __init__(self, http: Http, base_url: str | None = None) -> None:
         self.http = http
@@ -147,6 +235,11 @@ class Adapter(ABC):
         parts = urlsplit(base_url or resolve_base_url(self.id, self.default_base_url))
         self.base_params = dict(parse_qsl(parts.query, keep_blank_values=True))
         self.base_url = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+
+    @property
+    def source(self) -> str:
+        """How messages name this source."""
+        return self.short_name or self.name
 
     @property
     def endpoint_id(self) -> str:
@@ -163,6 +256,8 @@ class Adapter(ABC):
             url += ("&" if "?" in url else "?") + urlencode(self.base_params)
         return url
 
+    # -- what a subclass provides ------------------------------------------------------------
+
     def refuses(self, query: Query) -> str | None:
         """Why this source cannot answer ``query`` (None when it can), e.g. GB EORIs in EOS."""
         return None
@@ -175,12 +270,26 @@ class Adapter(ABC):
             return Query(scheme=query.scheme, identifier=query.identifier).key()
         return query.key()
 
+    def request(self, query: Query) -> Request:
+        """The request that asks the source about ``query`` (HTTP sources implement it)."""
+        raise NotImplementedError(f"{self.id} sends no requests")
+
     @abstractmethod
+    def parse(self, exchange: Exchange, query: Query) -> Answer:
+        """Read the source's answer to ``query``: records, or the source's own no-result signal
+        (``Answer.no_result``). Raise :meth:`layout_changed` (or let a :class:`Vocabulary` raise)
+        for anything else; never infer "no record" from the absence of something."""
+
+    # -- the one flow --------------------------------------------------------------------------
+
     async def lookup(self, query: Query) -> Answer:
-        """Ask the source; raise LookupFailed (or a subclass) on any fault."""
+        """Ask the source about one query; raise LookupFailed (or a subclass) on any fault."""
+        self.admit(query)
+        exchange = await self.fetch(query)
+        return await self.read(exchange, query)
 
     async def lookup_many(self, queries: Sequence[Query]) -> list[Answer | LookupFailed]:
-        """Answer many queries, one result per query in order. Batching sources override this."""
+        """Answer many queries, one result per query in order."""
 
         async def one(query: Query) -> Answer | LookupFailed:
             try:
@@ -190,20 +299,115 @@ class Adapter(ABC):
 
         return list(await asyncio.gather(*(one(q) for q in queries)))
 
+    def admit(self, query: Query) -> None:
+        """Raise Refused when the source cannot answer ``query``; no request is made."""
+        if query.scheme not in self.schemes:
+            raise Refused(f"{self.id} answers for {', '.join(self.schemes)}, not {query.scheme!r}")
+        reason = self.refuses(query)
+        if reason is not None:
+            raise Refused(reason)
+
+    async def fetch(self, query: Query) -> Exchange:
+        """The source's answer to ``query``: by default, :meth:`request` sent through the policy."""
+        return await self.send(self.request(query))
+
+    async def send(self, request: Request) -> Exchange:
+        return await self.http.request(
+            self,
+            request.method,
+            self.endpoint(request.path),
+            params=request.params,
+            json=request.json,
+            content=request.content,
+            headers=request.headers,
+            accept=request.accept,
+            accept_if=request.accept_if,
+        )
+
+    async def read(self, exchange: Exchange, query: Query) -> Answer:
+        """:meth:`parse`, fail-closed: whatever goes wrong while reading is a LookupFailed with
+        the exchange as its evidence, and an answer must hold records or a no-result signal."""
+        try:
+            if self.parse_off_loop:
+                answer = await asyncio.wait_for(
+                    asyncio.to_thread(self.parse, exchange, query), timeout=self.http.deadline
+                )
+            else:
+                answer = self.parse(exchange, query)
+        except TimeoutError:
+            raise self.layout_changed(
+                exchange, f"could not be read within {self.http.deadline:g} s"
+            ) from None
+        except (LookupFailed, Exception) as error:
+            raise self.failure(exchange, error) from None
+        return self.checked(exchange, answer)
+
+    def checked(self, exchange: Exchange, answer: Answer) -> Answer:
+        """The answer, if it holds records or the source's own no-result signal."""
+        if not answer.records and not answer.no_result:
+            raise self.layout_changed(
+                exchange, "answered with neither a record nor its recognised no-result signal"
+            )
+        return answer
+
+    def layout_changed(self, exchange: Exchange | None, why: str) -> LayoutChanged:
+        """The one way to say the source answered in a form this adapter does not know."""
+        evidence = (exchange.evidence,) if exchange is not None else ()
+        return LayoutChanged(f"layout changed: {self.source} {why}", evidence=evidence)
+
+    def failure(self, exchange: Exchange, error: BaseException) -> LookupFailed:
+        """Any error raised while reading an answer, as a LookupFailed carrying the exchange."""
+        if isinstance(error, LookupFailed):
+            if error.evidence:
+                return error
+            if isinstance(error, UnknownWording):
+                return UnknownWording(
+                    f"{self.source}: {error.message}", evidence=(exchange.evidence,)
+                )
+            return type(error)(error.message, evidence=(exchange.evidence,))
+        if isinstance(error, RecursionError):
+            return self.layout_changed(exchange, "nests its answer deeper than can be read")
+        return self.layout_changed(
+            exchange, f"sent an answer its parser cannot read ({type(error).__name__}: {error})"
+        )
+
 
 BatchResults = dict[str, Answer | LookupFailed]
+
+
+class SplitBatch(Exception):
+    """Raised by :meth:`BatchAdapter.parse_batch` when the source rejected a whole batch for one
+    bad member (HMRC's 400): each identifier is then asked alone, so it sinks only itself."""
 
 
 class BatchAdapter(Adapter):
     """A source that checks several identifiers in one request (HMRC, EOS: up to 10).
 
-    Subclasses implement :meth:`lookup_batch`; refused queries fail without a request, identical
-    identifiers are asked once, and the rest go out in requests of at most ``batch_size``.
+    Subclasses implement :meth:`batch_request` and :meth:`parse_batch`; the base refuses what the
+    source cannot answer, asks identical identifiers once, sends requests of at most
+    ``batch_size`` and holds every per-identifier answer to the same checks as a single lookup.
     """
 
     @abstractmethod
-    async def lookup_batch(self, identifiers: list[str]) -> BatchResults:
-        """One result per identifier; raise LookupFailed when the whole request failed."""
+    def batch_request(self, identifiers: list[str]) -> Request:
+        """The request that asks about every one of ``identifiers``."""
+
+    @abstractmethod
+    def parse_batch(self, exchange: Exchange, identifiers: list[str]) -> BatchResults:
+        """One result per identifier asked; an identifier the answer does not mention is a
+        :func:`missing_answer` fault, never "not found"."""
+
+    def request(self, query: Query) -> Request:
+        return self.batch_request([query.identifier or ""])
+
+    def parse(self, exchange: Exchange, query: Query) -> Answer:
+        identifier = query.identifier or ""
+        result = self.parse_batch(exchange, [identifier]).get(identifier)
+        if result is None:
+            raise missing_answer(identifier, [identifier], (), (exchange.evidence,))
+        if isinstance(result, LookupFailed):
+            raise result
+        return result
 
     async def lookup(self, query: Query) -> Answer:
         (result,) = await self.lookup_many([query])
@@ -215,11 +419,14 @@ class BatchAdapter(Adapter):
         results: list[Answer | LookupFailed | None] = [None] * len(queries)
         wanted: dict[str, list[int]] = {}
         for index, query in enumerate(queries):
-            refusal = self.refuses(query)
-            if refusal is not None or query.identifier is None:
-                results[index] = LookupFailed(f"{self.id}: {refusal or 'no identifier to check'}")
-            else:
-                wanted.setdefault(query.identifier, []).append(index)
+            try:
+                self.admit(query)
+                if query.identifier is None:
+                    raise Refused(f"{self.id}: no identifier to check")
+            except LookupFailed as refused:
+                results[index] = refused
+                continue
+            wanted.setdefault(query.identifier, []).append(index)
         distinct = list(wanted)
         batches = [
             distinct[i : i + self.batch_size] for i in range(0, len(distinct), self.batch_size)
@@ -232,11 +439,45 @@ class BatchAdapter(Adapter):
         return [missing if r is None else r for r in results]
 
     async def settle(self, identifiers: list[str]) -> BatchResults:
-        """:meth:`lookup_batch`, with a fault of the whole request as every identifier's result."""
+        """One batch through the flow; a fault of the whole request is every identifier's."""
         try:
-            return await self.lookup_batch(identifiers)
+            exchange = await self.send(self.batch_request(identifiers))
+            try:
+                parsed = self.parse_batch(exchange, identifiers)
+            except SplitBatch:
+                if len(identifiers) == 1:
+                    raise
+                singles = await asyncio.gather(*(self.settle([i]) for i in identifiers))
+                return {
+                    identifier: _with_prior(result, exchange.evidence)
+                    for single in singles
+                    for identifier, result in single.items()
+                }
+            except (LookupFailed, Exception) as error:
+                raise self.failure(exchange, error) from None
+        except SplitBatch as split:
+            return dict.fromkeys(identifiers, LookupFailed(str(split)))
         except LookupFailed as failure:
             return dict.fromkeys(identifiers, failure)
+        results: BatchResults = {}
+        for identifier in identifiers:
+            result = parsed.get(identifier)
+            if result is None:
+                result = missing_answer(identifier, identifiers, parsed, (exchange.evidence,))
+            elif isinstance(result, Answer):
+                try:
+                    result = self.checked(exchange, result)
+                except LookupFailed as failure:
+                    result = failure
+            results[identifier] = result
+        return results
+
+
+def _with_prior(result: Answer | LookupFailed, prior: Evidence) -> Answer | LookupFailed:
+    """The result with an earlier exchange (the batch that was split) added to its evidence."""
+    if isinstance(result, Answer):
+        return replace(result, evidence=(prior, *result.evidence))
+    return type(result)(result.message, evidence=(prior, *result.evidence))
 
 
 def missing_answer(

@@ -10,8 +10,10 @@ before any comma is ``last_name`` (a single word goes as ``last_name`` alone).
 Both formats are read: the 2019 one (integer ``number``, epoch seconds as integers, ``basic.name``)
 and today's (string ``number``, epoch milliseconds as strings, ``taxonomy_group``,
 ``practiceLocations``, ``basic.sex``). Faults come as HTTP 200 with ``{"Errors": [...]}``: they
-raise, never read as "not found". ``result_count`` counts the page, so the list is trusted. NPPES
-leaves deactivated NPIs out, and the licences in ``taxonomies`` are self-reported.
+raise, never read as "not found". "No such NPI" is ``result_count: 0`` with an empty list, nothing
+else; a count below the listed results (or zero beside results) is a changed layout. A status
+other than ``A`` (active) or ``D`` (deactivated) is quoted as unknown. The licences in
+``taxonomies`` are self-reported.
 Facts: ``reference/practitioners.md`` section 1.2.
 """
 
@@ -19,11 +21,19 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, NoReturn
+from typing import Any
 
-from credverify.adapters.base import Adapter, AdapterKind, Answer, Query, register
+from credverify.adapters.base import (
+    Adapter,
+    AdapterKind,
+    Answer,
+    Query,
+    Request,
+    Vocabulary,
+    register,
+)
 from credverify.adapters.http import Exchange
-from credverify.errors import LayoutChanged, LookupFailed
+from credverify.errors import LookupFailed, UnknownWording
 from credverify.records import RegistryRecord
 
 __all__ = ["NppesAdapter"]
@@ -41,6 +51,10 @@ SELF_REPORTED_NOTE = (
     "NPPES shows enumeration, not licensure: the licences listed under its taxonomies are "
     "self-reported to NPPES, a claim to cross-check with the state board, not proof."
 )
+STATUSES = Vocabulary("NPI status", {"A": True, "D": False})
+"""``basic.status``: "A" active, "D" deactivated (the API normally leaves deactivated NPIs out)."""
+ENUMERATION_TYPES = Vocabulary("enumeration type", {"NPI-1": "NPI-1", "NPI-2": "NPI-2"})
+"""Individual (NPI-1) or organisation (NPI-2)."""
 DEACTIVATED_NOTE = (
     "NPPES returned no record. It does not return deactivated NPIs, so absence may mean the NPI "
     "was deactivated (see the NPPES deactivation file), not that it never existed."
@@ -80,16 +94,16 @@ class NppesAdapter(Adapter):
 
     id = "us.nppes.npi"
     name = "NPPES NPI Registry API v2.1 (CMS)"
+    short_name = "NPPES"
     schemes = ("us.npi",)
     kind = AdapterKind.API
     default_base_url = "https://npiregistry.cms.hhs.gov"
     rate_limit = 2.0  # CMS publishes no limit but says queries per hour are limited
     concurrency = 2
     cache_ttl = timedelta(days=1)
+    parser_version = 2
 
     def refuses(self, query: Query) -> str | None:
-        if query.scheme not in self.schemes:
-            return f"NPPES holds NPIs only, not {query.scheme!r}"
         if not query.identifier and not (query.holder and query.holder.strip()):
             return "NPPES needs an NPI or a name: it refuses a search by state alone"
         return None
@@ -116,54 +130,57 @@ class NppesAdapter(Adapter):
         params["limit"] = str(SEARCH_LIMIT)
         return params
 
-    async def lookup(self, query: Query) -> Answer:
-        reason = self.refuses(query)
-        if reason:
-            raise LookupFailed(reason)
-        exchange = await self.http.request(
-            self, "GET", self.endpoint("/api/"), params=self.search_params(query)
-        )
-        results, notes = self._results(exchange)
-        records = tuple(self._record(result, exchange) for result in results)
-        notes.append(SELF_REPORTED_NOTE if records else DEACTIVATED_NOTE)
+    def request(self, query: Query) -> Request:
+        return Request("/api/", params=self.search_params(query))
+
+    def parse(self, exchange: Exchange, query: Query) -> Answer:
+        results, count = self._results(exchange)
+        records = tuple(self._record(result) for result in results)
+        if not records:
+            # ``result_count: 0`` with an empty list is NPPES's own "no such NPI".
+            return Answer(
+                (), (exchange.evidence,), ("valid_until",), (DEACTIVATED_NOTE,),
+                no_result="result_count 0",
+            )  # fmt: skip
+        notes = [SELF_REPORTED_NOTE]
+        if count > len(records):
+            notes.append(f"NPPES counts {count} matches; only the first {len(records)} were read.")
         if not query.identifier and len(records) >= SEARCH_LIMIT:
             notes.append(f"Only the first {SEARCH_LIMIT} matches were fetched; narrow the search.")
         # An NPI does not expire: NPPES can never confirm a claimed valid_until.
         return Answer(records, (exchange.evidence,), ("valid_until",), tuple(notes))
 
-    def _results(self, exchange: Exchange) -> tuple[list[dict[str, Any]], list[str]]:
-        """The result list, after telling faults and unknown layouts apart from answers."""
+    def _results(self, exchange: Exchange) -> tuple[list[dict[str, Any]], int]:
+        """The result list and its count, after telling faults and unknown layouts apart."""
         if "json" not in exchange.media_type:
-            self._changed(exchange, f"expected JSON, got {exchange.media_type or 'no type'!r}")
+            raise self.layout_changed(
+                exchange, f"sent {exchange.media_type or 'no media type'!r}, expected JSON"
+            )
         body = exchange.json()
         if not isinstance(body, dict):
-            self._changed(exchange, "the answer is not a JSON object")
+            raise self.layout_changed(exchange, "sent JSON that is not an object")
         if "Errors" in body:
             raise LookupFailed(_describe(body["Errors"]), evidence=(exchange.evidence,))
-        results = body.get("results")
-        if not isinstance(results, list):
-            self._changed(exchange, "no 'results' list and no 'Errors'")
+        results, count = body.get("results"), body.get("result_count")
+        if not isinstance(results, list) or not isinstance(count, int) or not _is_count(count):
+            raise self.layout_changed(exchange, "sent no 'results' list with a 'result_count'")
         if not all(isinstance(r, dict) and isinstance(r.get("basic"), dict) for r in results):
-            self._changed(exchange, "a result without a 'basic' object")
-        notes = []
-        count = body.get("result_count")
-        if isinstance(count, int) and not isinstance(count, bool) and count != len(results):
-            notes.append(
-                f"NPPES said result_count {count} but listed {len(results)} results; "
-                "the listed results are used."
-            )
-        return results, notes
+            raise self.layout_changed(exchange, "sent a result without a 'basic' object")
+        # The count may exceed the page (a search is paged), never fall short of it, and zero
+        # only with no results.
+        if count < len(results) or (count == 0) != (not results):
+            raise self.layout_changed(exchange, f"counts {count} results but lists {len(results)}")
+        return results, count
 
-    def _record(self, result: dict[str, Any], exchange: Exchange) -> RegistryRecord:
+    def _record(self, result: dict[str, Any]) -> RegistryRecord:
         basic: dict[str, Any] = result["basic"]
         number = result.get("number")
         identifier = "" if isinstance(number, bool) else _text(number)
         if not re.fullmatch(r"[0-9]{1,15}", identifier):
-            self._changed(exchange, f"an NPI that is not a number: {number!r}")
+            raise UnknownWording(f"an NPI that is not a number: {number!r}")
         status = _text(basic.get("status"))
-        if not status:
-            self._changed(exchange, f"NPI {identifier} has no basic.status")
-        kind = _text(result.get("enumeration_type"))
+        active = STATUSES(status)
+        kind = ENUMERATION_TYPES(_text(result.get("enumeration_type")))
         person = " ".join(filter(None, (_text(basic.get(k)) for k in NAME_PARTS)))
         organisation = _text(basic.get("organization_name"))
         holder = organisation if kind == "NPI-2" or not person else person
@@ -183,13 +200,14 @@ class NppesAdapter(Adapter):
             scheme="us.npi",
             jurisdiction=_jurisdiction(location),
             status=status,
-            active=status == "A",
+            active=active,
             valid_from=_date(basic.get("enumeration_date")),
             details={k: v for k, v in details.items() if v},
         )
 
-    def _changed(self, exchange: Exchange, why: str) -> NoReturn:
-        raise LayoutChanged(f"layout changed: NPPES {why}", evidence=(exchange.evidence,))
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _describe(errors: Any) -> str:
