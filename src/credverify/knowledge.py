@@ -775,7 +775,7 @@ def _field_names() -> tuple[str, ...]:
 
 
 def _suggest(name: str, choices: Iterable[str]) -> list[str]:
-    return difflib.get_close_matches(name, list(choices), n=2, cutoff=0.6)
+    return difflib.get_close_matches(name, [str(c) for c in choices], n=2, cutoff=0.6)
 
 
 def _unknown(kind: str, name: str, choices: Iterable[str]) -> str:
