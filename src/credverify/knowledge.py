@@ -605,7 +605,7 @@ def _cross_check(kb: KnowledgeBase, origins: _Origins) -> None:
             return
         if code in own_codes or _is_iso_code(code):
             return
-        choices = [*places, *own_codes, *_iso_codes_like(code)]
+        choices = [*(place.value for place in places), *own_codes, *_iso_codes_like(code)]
         refuse(origin, key, _unknown("jurisdiction", code, choices))
 
     def spec_ok(origin: str, key: str, spec: CredentialSpec, *places: Place) -> None:
@@ -775,7 +775,7 @@ def _field_names() -> tuple[str, ...]:
 
 
 def _suggest(name: str, choices: Iterable[str]) -> list[str]:
-    return difflib.get_close_matches(name, [str(c) for c in choices], n=2, cutoff=0.6)
+    return difflib.get_close_matches(name, list(choices), n=2, cutoff=0.6)
 
 
 def _unknown(kind: str, name: str, choices: Iterable[str]) -> str:
