@@ -91,7 +91,7 @@ id = "{id}"
 name = "{name}"
 authority = "Test authority"
 kind = "trade"
-jurisdiction = "XX"
+jurisdiction = "NL"
 citation = "A test citation"
 checked = 2026-11-29
 """

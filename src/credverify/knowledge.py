@@ -13,24 +13,31 @@ the sources leave open is marked ``confidence = "uncertain"`` and the rule engin
 from __future__ import annotations
 
 import difflib
+import importlib.util
+import json
 import os
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import date
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from credverify.errors import KnowledgeBaseError, UnknownName
 from credverify.identifiers import KINDS as IDENTIFIER_KINDS
+from credverify.records import GapCode
 
 __all__ = [
     "Activity",
+    "ActivityKind",
     "Arrangement",
+    "ArrangementKind",
     "Condition",
+    "ConditionCheck",
     "Confidence",
     "CredentialSpec",
     "Grant",
@@ -38,6 +45,7 @@ __all__ = [
     "KnowledgeBase",
     "LegalBasis",
     "Period",
+    "Place",
     "Requirement",
     "Scheme",
     "SchemeKind",
@@ -58,6 +66,33 @@ class SchemeKind(StrEnum):
     TRADE = "trade"
     PRACTITIONER = "practitioner"
     SCREENING = "screening"
+
+
+class ArrangementKind(StrEnum):
+    MUTUAL_RECOGNITION = "mutual-recognition"
+    COMPACT = "compact"
+    AGREEMENT = "agreement"
+    ROUTE = "route"
+
+
+class ActivityKind(StrEnum):
+    TRADE = "trade"
+    PRACTITIONER = "practitioner"
+
+
+class ConditionCheck(StrEnum):
+    """How the engine judges a grant's condition; each has one entry in the engine's table."""
+
+    CONFIRM = "confirm"
+    HOME_STATE_MEMBER = "home-state-member"
+    ISSUED_IN_AREA = "issued-in-area"
+
+
+class Place(StrEnum):
+    """Words a rule may write in ``issued_in`` or ``recognized_in`` instead of a jurisdiction."""
+
+    TARGET = "target"
+    MEMBERS = "members"
 
 
 class _Entry(BaseModel):
@@ -150,6 +185,13 @@ class Scheme(Sourced):
                     raise ValueError(
                         f"legal_basis {basis.id!r}: " + _unknown("tier", tier, tier_ids)
                     )
+        basis_ids = [b.id for b in self.legal_basis]
+        for basis in self.legal_basis:
+            if basis.superseded_by is not None and basis.superseded_by not in basis_ids:
+                raise ValueError(
+                    f"legal_basis {basis.id!r}: "
+                    + _unknown("superseded_by legal basis", basis.superseded_by, basis_ids)
+                )
         return self
 
     def tier(self, tier_id: str) -> Tier:
@@ -240,13 +282,22 @@ class Condition(_Entry):
     id: str
     description: str
     remedy: str = ""
-    check: str = Field(
-        default="confirm",
+    check: ConditionCheck = Field(
+        default=ConditionCheck.CONFIRM,
         description="'confirm': only the caller can confirm it; 'home-state-member': the "
         "companion credential's issuing state must be a member of the arrangement; "
         "'issued-in-area': the holder's credential must be issued in `area`.",
     )
     area: str | None = None
+
+    @model_validator(mode="after")
+    def _area_only_where_checked(self) -> Condition:
+        # Without an area the check could not be judged and would be skipped: refuse it here.
+        if self.check is ConditionCheck.ISSUED_IN_AREA and not self.area:
+            raise ValueError("a condition with check = 'issued-in-area' needs an 'area'")
+        if self.check is not ConditionCheck.ISSUED_IN_AREA and self.area is not None:
+            raise ValueError(f"'area' only applies to check = 'issued-in-area', not {self.check!r}")
+        return self
 
 
 class Grant(Period):
@@ -272,6 +323,27 @@ class Grant(Period):
     url: str | None = None
     note: str = ""
 
+    @model_validator(mode="after")
+    def _conditions_judgeable(self) -> Grant:
+        ids = [c.id for c in self.conditions]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"duplicate condition ids in {ids}")
+        home_checked = any(c.check is ConditionCheck.HOME_STATE_MEMBER for c in self.conditions)
+        home_issued = any(spec.issued_in == Place.MEMBERS for spec in self.requires)
+        # The membership of the home state is judged by the condition, on the companion credential
+        # issued "in members": one without the other would leave the membership unjudged.
+        if home_checked and not home_issued:
+            raise ValueError(
+                "a 'home-state-member' condition needs a companion in 'requires' with "
+                "issued_in = 'members'"
+            )
+        if home_issued and not home_checked:
+            raise ValueError(
+                "a companion with issued_in = 'members' needs a condition with "
+                "check = 'home-state-member'"
+            )
+        return self
+
     def in_force(self, day: date) -> bool | None:
         """Whether the grant applies on ``day``; None when the sources cannot say."""
         return _in_force(self, self.confirmed_from, day)
@@ -281,7 +353,7 @@ class Arrangement(Sourced):
     """A recognition arrangement: an MRA, a compact, a trade agreement chapter, a route."""
 
     id: str
-    kind: str = Field(pattern=r"^(mutual-recognition|compact|agreement|route)$")
+    kind: ArrangementKind
     title: str
     parties: tuple[str, ...] = ()
     signed: date | None = None
@@ -322,11 +394,11 @@ class Activity(_Entry):
     """A target activity (``aeo-security-benefits``, ``title:clinical-psychologist``)."""
 
     id: str
-    kind: str = Field(pattern=r"^(trade|practitioner)$")
+    kind: ActivityKind
     title: str
     description: str = ""
-    unrecognized_gap: str = Field(
-        default="no-arrangement", pattern=r"^(no-arrangement|registration-required)$"
+    unrecognized_gap: Literal[GapCode.NO_ARRANGEMENT, GapCode.REGISTRATION_REQUIRED] = (
+        GapCode.NO_ARRANGEMENT
     )
     protected_title: str = Field(
         default="", description="The title the law protects, e.g. 'clinical psychologist'."
@@ -467,28 +539,39 @@ def _load_cached(overrides: Path | None) -> KnowledgeBase:
     arrangements: dict[str, Arrangement] = {}
     activities: dict[str, Activity] = {}
     sources: list[Path] = []
+    origins: _Origins = {}
     for root in roots:
-        schemes.update(_load_folder(root / "schemes", Scheme, sources))
-        arrangements.update(_load_folder(root / "arrangements", Arrangement, sources))
+        schemes.update(_load_folder(root / "schemes", Scheme, sources, origins))
+        arrangements.update(_load_folder(root / "arrangements", Arrangement, sources, origins))
         activities_file = root / "activities.toml"
         if activities_file.is_file():
-            activities.update({a.id: a for a in _parse(activities_file, ActivitiesFile).activities})
+            for index, activity in enumerate(_parse(activities_file, ActivitiesFile).activities):
+                activities[activity.id] = activity
+                origins[f"activity:{activity.id}"] = (activities_file, f"activities[{index}].")
             sources.append(activities_file)
         jurisdictions = root / "jurisdictions.toml"
         if jurisdictions.is_file():
             parsed = _parse(jurisdictions, JurisdictionsFile)
-            unions.update({u.id: u for u in parsed.unions})
-            territories.update({t.code: t for t in parsed.territories})
+            for index, union in enumerate(parsed.unions):
+                unions[union.id] = union
+                origins[f"union:{union.id}"] = (jurisdictions, f"unions[{index}].")
+            for index, territory in enumerate(parsed.territories):
+                territories[territory.code] = territory
+                origins[f"territory:{territory.code}"] = (jurisdictions, f"territories[{index}].")
             sources.append(jurisdictions)
     kb = KnowledgeBase(schemes, unions, territories, sources, arrangements, activities)
-    _cross_check(kb)
+    _cross_check(kb, origins)
     return kb
 
 
 _IdT = TypeVar("_IdT", Scheme, Arrangement)
+_Origins = dict[str, tuple[Path, str]]
+"""Where each entry was read: ``"arrangement:<id>"`` -> (file, key prefix inside it)."""
 
 
-def _load_folder(folder: Path, model: type[_IdT], sources: list[Path]) -> dict[str, _IdT]:
+def _load_folder(
+    folder: Path, model: type[_IdT], sources: list[Path], origins: _Origins
+) -> dict[str, _IdT]:
     """One entry per file; the file name must be the entry's id."""
     entries: dict[str, _IdT] = {}
     for path in sorted(folder.glob("*.toml")):
@@ -500,44 +583,147 @@ def _load_folder(folder: Path, model: type[_IdT], sources: list[Path]) -> dict[s
                 key="id",
             )
         entries[entry.id] = entry
+        origins[f"{folder.name.removesuffix('s')}:{entry.id}"] = (path, "")
         sources.append(path)
     return entries
 
 
-def _cross_check(kb: KnowledgeBase) -> None:
-    """References between files must resolve: schemes, tiers, activities and route ids."""
+def _cross_check(kb: KnowledgeBase, origins: _Origins) -> None:
+    """References between files must resolve: schemes, tiers, benefits, routes, jurisdictions.
 
-    def spec_ok(where: str, spec: CredentialSpec) -> None:
+    Every refusal names the file and the key path inside it, as a parse error does.
+    """
+
+    def refuse(origin: str, key: str, message: str) -> None:
+        path, prefix = origins[origin]
+        raise KnowledgeBaseError(f"{path}: {prefix}{key}: {message}", path=str(path), key=key)
+
+    own_codes = {*kb.unions, *kb.territories}
+
+    def area_ok(origin: str, key: str, code: str | None, *places: Place) -> None:
+        if code is None or code in places:
+            return
+        if code in own_codes or _is_iso_code(code):
+            return
+        choices = [*(place.value for place in places), *own_codes, *_iso_codes_like(code)]
+        refuse(origin, key, _unknown("jurisdiction", code, choices))
+
+    def spec_ok(origin: str, key: str, spec: CredentialSpec, *places: Place) -> None:
         scheme = kb.schemes.get(spec.scheme)
         if scheme is None:
-            raise KnowledgeBaseError(f"{where}: " + _unknown("scheme", spec.scheme, kb.schemes))
+            refuse(origin, f"{key}.scheme", _unknown("scheme", spec.scheme, kb.schemes))
+            return
         known_tiers = [t.id for t in scheme.tiers]
-        for tier in spec.tiers:
+        for index, tier in enumerate(spec.tiers):
             if tier not in known_tiers:
-                raise KnowledgeBaseError(
-                    f"{where}: " + _unknown(f"tier of {scheme.id}", tier, known_tiers)
-                )
+                message = _unknown(f"tier of {scheme.id}", tier, known_tiers)
+                refuse(origin, f"{key}.tiers[{index}]", message)
+        area_ok(origin, f"{key}.issued_in", spec.issued_in, *places)
 
+    for scheme in kb.schemes.values():
+        area_ok(f"scheme:{scheme.id}", "jurisdiction", scheme.jurisdiction)
+    for union in kb.unions.values():
+        for index, member in enumerate(union.members):
+            area_ok(f"union:{union.id}", f"members[{index}].code", member.code)
+    for territory in kb.territories.values():
+        origin = f"territory:{territory.code}"
+        area_ok(origin, "part_of", territory.part_of)
+        for index, member in enumerate(territory.also_in):
+            if member.code not in kb.unions:
+                message = _unknown("union", member.code, kb.unions)
+                refuse(origin, f"also_in[{index}].code", message)
     for arrangement in kb.arrangements.values():
-        for grant in arrangement.grants:
-            where = f"arrangement {arrangement.id}, grant {grant.id}"
-            spec_ok(where, grant.holder)
-            for companion in grant.requires:
-                spec_ok(where, companion)
-            for benefit in (*grant.benefits, *grant.excluded_benefits):
-                if kb.activities and benefit not in kb.activities:
-                    raise KnowledgeBaseError(
-                        f"{where}: " + _unknown("activity", benefit, kb.activities)
-                    )
+        _check_arrangement(kb, arrangement, refuse, area_ok, spec_ok)
     for activity in kb.activities.values():
-        for requirement in activity.requirements:
-            where = f"activity {activity.id}, requirement in {requirement.area}"
-            for spec in requirement.native:
-                spec_ok(where, spec)
-            if requirement.route and requirement.route not in kb.arrangements:
-                raise KnowledgeBaseError(
-                    f"{where}: " + _unknown("route", requirement.route, kb.arrangements)
-                )
+        origin = f"activity:{activity.id}"
+        for index, requirement in enumerate(activity.requirements):
+            key = f"requirements[{index}]"
+            area_ok(origin, f"{key}.in", requirement.area)
+            for spec_index, spec in enumerate(requirement.native):
+                spec_ok(origin, f"{key}.native[{spec_index}]", spec, Place.TARGET)
+            if requirement.route is None:
+                continue
+            route = kb.arrangements.get(requirement.route)
+            if route is None:
+                message = _unknown("route", requirement.route, kb.arrangements)
+                refuse(origin, f"{key}.route", message)
+            elif route.kind is not ArrangementKind.ROUTE:
+                message = f"{route.id!r} is of kind {route.kind.value!r}, not a route"
+                refuse(origin, f"{key}.route", message)
+
+
+class _Refuse(Protocol):
+    def __call__(self, origin: str, key: str, message: str) -> None: ...
+
+
+class _AreaCheck(Protocol):
+    def __call__(self, origin: str, key: str, code: str | None, *places: Place) -> None: ...
+
+
+class _SpecCheck(Protocol):
+    def __call__(self, origin: str, key: str, spec: CredentialSpec, *places: Place) -> None: ...
+
+
+def _check_arrangement(
+    kb: KnowledgeBase,
+    arrangement: Arrangement,
+    refuse: _Refuse,
+    area_ok: _AreaCheck,
+    spec_ok: _SpecCheck,
+) -> None:
+    origin = f"arrangement:{arrangement.id}"
+    for index, party in enumerate(arrangement.parties):
+        area_ok(origin, f"parties[{index}]", party)
+    for index, member in enumerate(arrangement.members):
+        area_ok(origin, f"members[{index}].code", member.code)
+    for index, grant in enumerate(arrangement.grants):
+        key = f"grants[{index}]"
+        spec_ok(origin, f"{key}.holder", grant.holder, Place.TARGET, Place.MEMBERS)
+        for spec_index, companion in enumerate(grant.requires):
+            spec_ok(origin, f"{key}.requires[{spec_index}]", companion, Place.TARGET, Place.MEMBERS)
+        area_ok(origin, f"{key}.recognized_in", grant.recognized_in, Place.MEMBERS)
+        speaks_of_members = grant.recognized_in == Place.MEMBERS or any(
+            spec.issued_in == Place.MEMBERS for spec in (grant.holder, *grant.requires)
+        )
+        if speaks_of_members and not arrangement.members:
+            refuse(origin, key, "the grant speaks of 'members' but the arrangement lists none")
+        for name in ("benefits", "excluded_benefits"):
+            for benefit_index, benefit in enumerate(getattr(grant, name)):
+                if benefit not in kb.activities:
+                    message = _unknown("activity", benefit, kb.activities)
+                    refuse(origin, f"{key}.{name}[{benefit_index}]", message)
+        for condition_index, condition in enumerate(grant.conditions):
+            area_ok(origin, f"{key}.conditions[{condition_index}].area", condition.area)
+
+
+def _is_iso_code(code: str) -> bool:
+    """An ISO 3166-1 alpha-2 country (``NL``) or an ISO 3166-2 subdivision (``US-CA``)."""
+    return code in (
+        _iso_codes("3166-2", "code") if "-" in code else _iso_codes("3166-1", "alpha_2")
+    )
+
+
+def _iso_codes_like(code: str) -> list[str]:
+    """Candidates for a did-you-mean: the subdivisions of the code's country, or all countries."""
+    if "-" in code:
+        country = code.split("-", 1)[0] + "-"
+        return [c for c in _iso_codes("3166-2", "code") if c.startswith(country)]
+    return sorted(_iso_codes("3166-1", "alpha_2"))
+
+
+@cache
+def _iso_codes(standard: str, field: str) -> frozenset[str]:
+    """The codes of an ISO standard, from pycountry's data files (https://pypi.org/p/pycountry).
+
+    The JSON is read directly: building pycountry's objects costs tens of milliseconds, and the
+    knowledge base is loaded on the CLI's cold start.
+    """
+    spec = importlib.util.find_spec("pycountry")
+    if spec is None or spec.origin is None:
+        raise KnowledgeBaseError("pycountry is not installed: cannot check jurisdiction codes")
+    database = Path(spec.origin).parent / "databases" / f"iso{standard}.json"
+    entries = json.loads(database.read_bytes())[standard]
+    return frozenset(entry[field] for entry in entries)
 
 
 def _parse(path: Path, model: type[_ModelT]) -> _ModelT:
@@ -552,11 +738,16 @@ def _parse(path: Path, model: type[_ModelT]) -> _ModelT:
     except ValidationError as exc:
         first = exc.errors()[0]
         key = _key_path(first["loc"])
-        message = first["msg"]
+        message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
             leaf = str(first["loc"][-1])
             hint = _suggest(leaf, _field_names())
             message = "unknown key" + (f"; did you mean {hint[0]!r}?" if hint else "")
+        elif first["type"] in ("enum", "literal_error"):
+            # A closed vocabulary: name the value, the closest valid one and all of them.
+            valid = re.findall(r"'([^']*)'", str(first.get("ctx", {}).get("expected", "")))
+            leaf = str(first["loc"][-1])
+            message = _unknown(leaf, str(first["input"]), valid) + f" (valid: {', '.join(valid)})"
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise KnowledgeBaseError(
             f"{path}: {key}: {message}{more}", path=str(path), key=key

@@ -11,18 +11,24 @@ gives ``unknown`` / ``rule-uncertain``, never ``recognized``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import difflib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import Protocol
 
+from credverify.errors import KnowledgeBaseError
 from credverify.knowledge import (
     Activity,
     Arrangement,
+    Condition,
+    ConditionCheck,
     Confidence,
     CredentialSpec,
     Grant,
     KnowledgeBase,
+    Place,
     Requirement,
     Scheme,
 )
@@ -350,9 +356,9 @@ class _Engine:
         self, each: _Held, spec: CredentialSpec, arrangement: Arrangement | None
     ) -> bool | None:
         where = spec.issued_in or each.scheme.jurisdiction
-        if where == "target":
+        if where == Place.TARGET:
             return each.issuer == self.target.jurisdiction
-        if where == "members":
+        if where == Place.MEMBERS:
             return arrangement.membership(each.issuer, self.as_of) if arrangement else False
         return each.issuer == where or self.kb.within(each.issuer, where, self.as_of)
 
@@ -487,14 +493,14 @@ class _Engine:
         """The grant speaks of this credential, issued where it was, and points at the target."""
         if grant.holder.scheme != each.scheme.id:
             return False
-        if grant.recognized_in == "members":
+        if grant.recognized_in == Place.MEMBERS:
             # Membership on the day is judged in grant_path, where "unknown" can be said.
             reaches = any(m.code == self.target.jurisdiction for m in arrangement.members)
         else:
             reaches = self.kb.within(self.target.jurisdiction, grant.recognized_in, self.as_of)
         if not reaches:
             return False
-        if grant.holder.issued_in == "members":
+        if grant.holder.issued_in == Place.MEMBERS:
             return True
         return bool(self.issued_where(each, grant.holder, arrangement))
 
@@ -541,39 +547,16 @@ class _Engine:
                 f"The knowledge base marks this grant as uncertain: "
                 f"{grant.note or arrangement.note}",
             )
-        if grant.recognized_in == "members":
+        if grant.recognized_in == Place.MEMBERS:
             self.membership_gap(arrangement, self.target.jurisdiction, "target", path, gap)
+        companions: list[tuple[CredentialSpec, _Held]] = []
         for spec in grant.requires:
-            self.companion(arrangement, spec, held, path, gap)
+            companion = self.companion(arrangement, spec, held, path, gap)
+            if companion is not None:
+                companions.append((spec, companion))
+        scene = _GrantScene(arrangement, grant, each, companions, path, gap)
         for condition in grant.conditions:
-            if condition.check == "confirm":
-                confirmed = self.facts.get(condition.id)
-                if confirmed is False:
-                    gap(
-                        GapCode.CONDITION_UNMET,
-                        Severity.BLOCKER,
-                        f"Condition not met: {condition.description}",
-                        condition.remedy,
-                    )
-                elif confirmed is None:
-                    gap(
-                        GapCode.CONDITION_UNMET,
-                        Severity.INFO,
-                        f"Not confirmed by the claims, to check: {condition.description}",
-                        condition.remedy,
-                    )
-            elif (
-                condition.check == "issued-in-area"
-                and condition.area
-                and not self.kb.within(each.issuer, condition.area, self.as_of)
-            ):
-                gap(
-                    GapCode.CONDITION_UNMET,
-                    Severity.BLOCKER,
-                    f"Condition not met: {condition.description}",
-                    condition.remedy,
-                )
-            # "home-state-member" is judged with the companion credential it speaks of.
+            condition_judge(condition.check)(self, scene, condition)
         for mapping in grant.mappings:
             gap(
                 GapCode.IDENTIFIER_MAPPING_REQUIRED,
@@ -600,7 +583,13 @@ class _Engine:
         return path
 
     def membership_gap(
-        self, arrangement: Arrangement, code: str, role: str, path: _Path, gap: _GapAdder
+        self,
+        arrangement: Arrangement,
+        code: str,
+        role: str,
+        path: _Path,
+        gap: _GapAdder,
+        remedy: str | None = None,
     ) -> None:
         member = arrangement.membership(code, self.as_of)
         if member is False:
@@ -609,6 +598,7 @@ class _Engine:
                 Severity.BLOCKER,
                 f"The {role} state {code} is not a member of {arrangement.title} on "
                 f"{self.as_of.isoformat()}.",
+                remedy,
             )
         elif member is None:
             path.undetermined = True
@@ -626,8 +616,10 @@ class _Engine:
         held: list[_Held],
         path: _Path,
         gap: _GapAdder,
-    ) -> None:
-        """A credential the grant needs alongside (a home-state licence for PSYPACT)."""
+    ) -> _Held | None:
+        """A credential the grant needs alongside (a home-state licence for PSYPACT): the one
+        that fills it best, or None after adding the blocker that none was given. Where it was
+        issued is judged by the grant's conditions (``home-state-member``)."""
         companions = [
             h for h in held if h.scheme.id == spec.scheme and spec.covers_tier(h.claim.tier)
         ]
@@ -638,7 +630,7 @@ class _Engine:
                 f"{arrangement.title} also needs a {spec.scheme} credential, and none was given.",
                 f"Add the {spec.scheme} claim (for a compact: the home-state licence).",
             )
-            return
+            return None
         best = companions[0]
         for candidate in companions:
             if arrangement.membership(candidate.issuer, self.as_of):
@@ -646,8 +638,7 @@ class _Engine:
                 break
         path.gaps.extend(best.gaps)
         path.undetermined = path.undetermined or best.undetermined
-        if spec.issued_in == "members":
-            self.membership_gap(arrangement, best.issuer, "home", path, gap)
+        return best
 
     def arrangement_gap(
         self,
@@ -674,7 +665,7 @@ class _Engine:
         self, activity: Activity, requirement: Requirement, held: list[_Held]
     ) -> list[Gap]:
         """Nothing held speaks to the activity there: no arrangement, or registration needed."""
-        code = GapCode(activity.unrecognized_gap)
+        code = activity.unrecognized_gap
         severity = Severity.BLOCKER if requirement.binding else Severity.WARNING
         labels = "; ".join(h.label for h in held) or "no credential"
         needed = " or ".join(
@@ -733,6 +724,96 @@ class _GapAdder(Protocol):
     def __call__(
         self, code: GapCode, severity: Severity, message: str, remedy: str | None = None
     ) -> None: ...
+
+
+@dataclass(frozen=True)
+class _GrantScene:
+    """What a condition of a grant is judged on: the credential, its companions, the path."""
+
+    arrangement: Arrangement
+    grant: Grant
+    holder: _Held
+    companions: list[tuple[CredentialSpec, _Held]]
+    path: _Path
+    gap: _GapAdder
+
+
+def _judge_confirmed(engine: _Engine, scene: _GrantScene, condition: Condition) -> None:
+    """Only the caller can confirm it (``facts``): unconfirmed is "to check", denied a blocker."""
+    confirmed = engine.facts.get(condition.id)
+    if confirmed is False:
+        scene.gap(
+            GapCode.CONDITION_UNMET,
+            Severity.BLOCKER,
+            f"Condition not met: {condition.description}",
+            condition.remedy,
+        )
+    elif confirmed is None:
+        scene.gap(
+            GapCode.CONDITION_UNMET,
+            Severity.INFO,
+            f"Not confirmed by the claims, to check: {condition.description}",
+            condition.remedy,
+        )
+
+
+def _judge_issued_in_area(engine: _Engine, scene: _GrantScene, condition: Condition) -> None:
+    """The holder's credential must be issued in ``condition.area``."""
+    if condition.area is None:
+        raise KnowledgeBaseError(f"condition {condition.id!r}: 'issued-in-area' needs an 'area'")
+    if not engine.kb.within(scene.holder.issuer, condition.area, engine.as_of):
+        scene.gap(
+            GapCode.CONDITION_UNMET,
+            Severity.BLOCKER,
+            f"Condition not met: {condition.description}",
+            condition.remedy,
+        )
+
+
+def _judge_home_state_member(engine: _Engine, scene: _GrantScene, condition: Condition) -> None:
+    """The companion issued "in members" (the home-state licence) must come from a member on the
+    day; a missing companion already is a blocker of its own."""
+    home_specs = [s for s in scene.grant.requires if s.issued_in == Place.MEMBERS]
+    if not home_specs:
+        raise KnowledgeBaseError(
+            f"grant {scene.grant.id!r}: 'home-state-member' needs a companion issued in 'members'"
+        )
+    for spec, companion in scene.companions:
+        if spec in home_specs:
+            engine.membership_gap(
+                scene.arrangement,
+                companion.issuer,
+                "home",
+                scene.path,
+                scene.gap,
+                condition.remedy or None,
+            )
+
+
+_ConditionJudge = Callable[[_Engine, _GrantScene, Condition], None]
+
+CONDITION_JUDGES: Mapping[ConditionCheck, _ConditionJudge] = MappingProxyType(
+    {
+        ConditionCheck.CONFIRM: _judge_confirmed,
+        ConditionCheck.HOME_STATE_MEMBER: _judge_home_state_member,
+        ConditionCheck.ISSUED_IN_AREA: _judge_issued_in_area,
+    }
+)
+"""The one table from a condition's ``check`` to the function that judges it."""
+
+
+def condition_judge(check: str) -> _ConditionJudge:
+    """The judge of a condition check; an unknown check is refused, never skipped."""
+    try:
+        return CONDITION_JUDGES[ConditionCheck(check)]
+    except (KeyError, ValueError):
+        valid = [c.value for c in CONDITION_JUDGES]
+        hint = difflib.get_close_matches(check, valid, n=1)
+        suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+        raise KnowledgeBaseError(
+            f"unknown condition check {check!r}{suggestion} (valid: {', '.join(valid)})",
+            key="check",
+        ) from None
 
 
 def _warnings(path: _Path) -> int:
