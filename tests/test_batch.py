@@ -88,7 +88,7 @@ def test_a_formula_in_the_input_is_inert_in_csv_and_xlsx(tmp_path: Path) -> None
     run(source, tmp_path / "r.csv")
     with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as report:
         cells = next(csv.DictReader(report))
-    assert cells["supplier"] == "'" + formula
+    assert cells["input.supplier"] == "'" + formula
     run(source, tmp_path / "r.xlsx")
     sheet = load_workbook(tmp_path / "r.xlsx").active
     assert sheet is not None
