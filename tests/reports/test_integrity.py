@@ -148,8 +148,10 @@ def test_fhir_ids_change_with_the_run_and_the_row_content(tmp_path: Path) -> Non
     a, b, c, d = (fhir_ids(tmp_path / f"{n}.json") for n in "abcd")
 
     assert a == b, "a re-run of the same input gives the same ids"
-    assert a[0] != c[0] and a[1] != c[1], "another run, other ids"
-    assert a[0] == d[0] and a[1] != d[1], "same run, edited row: a new resource id"
+    assert a[0] != c[0], "another run, another bundle id"
+    assert a[1] != c[1], "another run, other resource ids"
+    assert a[0] == d[0], "the same run, the same bundle id"
+    assert a[1] != d[1], "an edited row, a new resource id"
 
 
 def leaky_row() -> RowResult:
