@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from credverify.adapters.snapshot import detect_encoding
 from credverify.errors import InputError, LookupFailed
@@ -152,11 +153,37 @@ def _row(number: int, values: list[str], header: list[str]) -> InputRow | None:
 
 
 def _check_header(path: Path, header: list[str]) -> None:
+    """No header, or a name given to two columns, is an error that names them by position.
+
+    Linear in the header's width: a 50,000-column header is checked as fast as it is read."""
     if not any(header):
         raise InputError(f"{path}: no header row")
-    duplicated = sorted({h for h in header if h and header.count(h) > 1})
+    positions: dict[str, list[int]] = {}
+    for position, name in enumerate(header, start=1):
+        if name:
+            positions.setdefault(name, []).append(position)
+    duplicated = [(name, where) for name, where in positions.items() if len(where) > 1]
     if duplicated:
-        raise InputError(f"{path}: duplicated column name(s) {', '.join(duplicated)}")
+        shown = "; ".join(
+            f"{name} (columns {_positions(where)})"
+            for name, where in duplicated[:_DUPLICATES_SHOWN]
+        )
+        more = len(duplicated) - _DUPLICATES_SHOWN
+        tail = f"; and {more} more duplicated name(s)" if more > 0 else ""
+        raise InputError(
+            f"{path}: duplicated column name(s) {shown}{tail}; expected each name once"
+        )
+
+
+def _positions(where: list[int]) -> str:
+    shown = ", ".join(map(str, where[:_POSITIONS_SHOWN]))
+    more = len(where) - _POSITIONS_SHOWN
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+_DUPLICATES_SHOWN = 10
+_POSITIONS_SHOWN = 5
+_XLSX_EXPECTED = "a value (text, a number, a date or a boolean)"
 
 
 def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[InputRow]]:
@@ -167,25 +194,149 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[InputRow]]:
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise InputError(f"{path}: not a readable Excel workbook: {exc}") from None
     sheet = workbook.active
-    rows = sheet.iter_rows(values_only=True) if sheet is not None else iter(())
-    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
     try:
+        rows = _xlsx_cells(workbook, sheet) if sheet is not None else iter(())
+        _, first = next(rows, (1, []))
+        header = [_header_cell(path, cell) for cell in first]
         _check_header(path, header)
-    except InputError:
+    except Exception as problem:
         workbook.close()
-        raise
+        if isinstance(problem, InputError):
+            raise
+        raise InputError(f"{path}: the header row cannot be read: {problem}") from None
 
     def stream() -> Iterator[InputRow]:
+        last = 1
         try:
-            for number, values in enumerate(rows, start=2):
-                cells = ["" if v is None else str(v) for v in values]
-                if any(c.strip() for c in cells):
-                    cells += [""] * (len(header) - len(cells))
-                    yield InputRow(number, dict(zip(header, cells[: len(header)], strict=True)))
+            for last, cells in rows:
+                row = _xlsx_row(last, cells, header)
+                if row is not None:
+                    yield row
+        except InputError:
+            raise
+        except Exception as problem:  # the sheet's XML itself breaks off: no later row is readable
+            raise InputError(
+                f"{path}: the sheet cannot be read past row {last}: {problem}; the rows before "
+                "it are in the checkpoints"
+            ) from None
         finally:
             workbook.close()
 
     return header, stream()
+
+
+@dataclass(frozen=True)
+class _XlsxCell:
+    """A cell as the sheet holds it: its value, or why it holds none a batch can use."""
+
+    value: object
+    problem: str | None = None
+
+
+def _xlsx_cells(workbook: Any, sheet: Any) -> Iterator[tuple[int, list[_XlsxCell]]]:
+    """The sheet's rows as (row number, cells), each cell converted on its own: a cell openpyxl
+    cannot convert becomes a problem of that cell instead of ending the whole stream, as it does
+    in ``iter_rows`` (openpyxl converts a whole row at once, inside its generator)."""
+    parser_class = _tolerant_parser()
+    with sheet._get_source() as source:
+        parser = parser_class(
+            source,
+            sheet._shared_strings,
+            data_only=False,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        # Rows the sheet leaves out are blank rows: they keep their numbers and are not yielded.
+        for number, parsed in parser.parse():
+            width = max((c["column"] for c in parsed), default=0)
+            cells = [_XlsxCell(None)] * width
+            for cell in parsed:
+                cells[cell["column"] - 1] = _xlsx_cell(cell)
+            yield number, cells
+
+
+def _xlsx_cell(parsed: dict[str, Any]) -> _XlsxCell:
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    value = parsed["value"]
+    kind = parsed["data_type"]
+    if isinstance(value, _XlsxCell):
+        return value
+    if kind == "e":
+        if parsed.get("date_out_of_range"):
+            return _XlsxCell(None, f"a date outside the dates Excel can hold (serial {value})")
+        return _XlsxCell(None, f"the spreadsheet error {value}")
+    if isinstance(value, ArrayFormula):  # an array formula is read as its text, like any formula
+        return _XlsxCell(value.text or "")
+    if kind == "f" and not isinstance(value, str):
+        return _XlsxCell(None, "a data-table formula, which has no text to read")
+    return _XlsxCell(value)
+
+
+def _tolerant_parser() -> type[Any]:
+    """openpyxl's sheet parser, with each cell converted under its own guard."""
+    import warnings
+
+    from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
+
+    class TolerantParser(WorkSheetParser):
+        def parse_row(self, row: Any) -> tuple[int, list[dict[str, Any]]]:
+            # openpyxl warns about each date out of range; the row error says it instead.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                number, cells = super().parse_row(row)
+            return int(number), cells
+
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            try:
+                cell: dict[str, Any] = super().parse_cell(element)
+            except Exception as problem:  # a value openpyxl cannot convert
+                raw = element.findtext(VALUE_TAG, None)
+                what = f"a value that cannot be read ({raw!r}: {problem})"
+                return {
+                    "row": self.row_counter,
+                    "column": self.col_counter or 1,
+                    "value": _XlsxCell(None, what),
+                    "data_type": "e",
+                }
+            if cell["data_type"] == "e" and element.get("t", "n") != "e":
+                cell["date_out_of_range"] = True
+                cell["value"] = element.findtext(VALUE_TAG, None)
+            return cell
+
+    return TolerantParser
+
+
+def _header_cell(path: Path, cell: _XlsxCell) -> str:
+    if cell.problem is not None:
+        raise InputError(f"{path}: the header row holds {cell.problem}; expected a column name")
+    return "" if cell.value is None else str(cell.value).strip()
+
+
+def _xlsx_row(number: int, cells: list[_XlsxCell], header: list[str]) -> InputRow | None:
+    """One data row, or None for a blank one. A cell that holds no usable value is the row's
+    error, naming its column; cells past the header belong to no column and are not read."""
+    cells = cells[: len(header)]
+    texts = ["" if c.value is None else str(c.value) for c in cells]
+    problems = [(i, c.problem) for i, c in enumerate(cells) if c.problem is not None]
+    if not problems and not any(t.strip() for t in texts):
+        return None
+    texts += [""] * (len(header) - len(texts))
+    values = dict(zip(header, texts, strict=True))
+    if problems:
+        index, problem = problems[0]
+        from openpyxl.utils import get_column_letter
+
+        name = header[index] or get_column_letter(index + 1)
+        others = f" (and {len(problems) - 1} more cell(s))" if len(problems) > 1 else ""
+        return InputRow(
+            number,
+            values,
+            f"row {number}, column {name}: the cell holds {problem}; expected {_XLSX_EXPECTED}"
+            + others,
+        )
+    return InputRow(number, values)
 
 
 def column_map(header: Sequence[str], overrides: Mapping[str, str]) -> dict[str, str]:
