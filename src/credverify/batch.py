@@ -196,8 +196,11 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[InputRow]]:
     sheet = workbook.active
     try:
         rows = _xlsx_cells(workbook, sheet) if sheet is not None else iter(())
-        _, first = next(rows, (1, []))
-        header = [_header_cell(path, cell) for cell in first]
+        _, first, problems = next(rows, (1, [], {}))
+        if problems:
+            problem = next(iter(problems.values()))
+            raise InputError(f"{path}: the header row holds {problem}; expected a column name")
+        header = ["" if h is None else str(h).strip() for h in first]
         _check_header(path, header)
     except Exception as problem:
         workbook.close()
@@ -208,8 +211,8 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[InputRow]]:
     def stream() -> Iterator[InputRow]:
         last = 1
         try:
-            for last, cells in rows:
-                row = _xlsx_row(last, cells, header)
+            for last, values, problems in rows:
+                row = _xlsx_row(last, values, problems, header)
                 if row is not None:
                     yield row
         except InputError:
@@ -225,18 +228,18 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[InputRow]]:
     return header, stream()
 
 
-@dataclass(frozen=True)
-class _XlsxCell:
-    """A cell as the sheet holds it: its value, or why it holds none a batch can use."""
-
-    value: object
-    problem: str | None = None
+_XlsxRow = tuple[int, list[object], dict[int, str]]
+"""A sheet row: its number, its cells' values, and what is wrong with cells that hold none a
+batch can use (by 0-based column)."""
 
 
-def _xlsx_cells(workbook: Any, sheet: Any) -> Iterator[tuple[int, list[_XlsxCell]]]:
-    """The sheet's rows as (row number, cells), each cell converted on its own: a cell openpyxl
-    cannot convert becomes a problem of that cell instead of ending the whole stream, as it does
-    in ``iter_rows`` (openpyxl converts a whole row at once, inside its generator)."""
+def _xlsx_cells(workbook: Any, sheet: Any) -> Iterator[_XlsxRow]:
+    """The sheet's rows, each cell converted on its own: a cell openpyxl cannot convert becomes a
+    problem of that cell instead of ending the whole stream, as it does in ``iter_rows``
+    (openpyxl converts a whole row at once, inside its generator). Rows the sheet leaves out are
+    blank: they keep their numbers and are not yielded."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
     parser_class = _tolerant_parser()
     with sheet._get_source() as source:
         parser = parser_class(
@@ -247,31 +250,20 @@ def _xlsx_cells(workbook: Any, sheet: Any) -> Iterator[tuple[int, list[_XlsxCell
             date_formats=workbook._date_formats,
             timedelta_formats=workbook._timedelta_formats,
         )
-        # Rows the sheet leaves out are blank rows: they keep their numbers and are not yielded.
         for number, parsed in parser.parse():
-            width = max((c["column"] for c in parsed), default=0)
-            cells = [_XlsxCell(None)] * width
+            values: list[object] = [None] * max((c["column"] for c in parsed), default=0)
+            problems: dict[int, str] = {}
             for cell in parsed:
-                cells[cell["column"] - 1] = _xlsx_cell(cell)
-            yield number, cells
-
-
-def _xlsx_cell(parsed: dict[str, Any]) -> _XlsxCell:
-    from openpyxl.worksheet.formula import ArrayFormula
-
-    value = parsed["value"]
-    kind = parsed["data_type"]
-    if isinstance(value, _XlsxCell):
-        return value
-    if kind == "e":
-        if parsed.get("date_out_of_range"):
-            return _XlsxCell(None, f"a date outside the dates Excel can hold (serial {value})")
-        return _XlsxCell(None, f"the spreadsheet error {value}")
-    if isinstance(value, ArrayFormula):  # an array formula is read as its text, like any formula
-        return _XlsxCell(value.text or "")
-    if kind == "f" and not isinstance(value, str):
-        return _XlsxCell(None, "a data-table formula, which has no text to read")
-    return _XlsxCell(value)
+                index, value = cell["column"] - 1, cell["value"]
+                if cell["data_type"] == "e":
+                    problems[index] = cell.get("problem") or f"the spreadsheet error {value}"
+                elif isinstance(value, ArrayFormula):  # read as its text, like any formula
+                    values[index] = value.text or ""
+                elif cell["data_type"] == "f" and not isinstance(value, str):
+                    problems[index] = "a data-table formula, which has no text to read"
+                else:
+                    values[index] = value
+            yield int(number), values, problems
 
 
 def _tolerant_parser() -> type[Any]:
@@ -281,62 +273,57 @@ def _tolerant_parser() -> type[Any]:
     from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
 
     class TolerantParser(WorkSheetParser):
-        def parse_row(self, row: Any) -> tuple[int, list[dict[str, Any]]]:
-            # openpyxl warns about each date out of range; the row error says it instead.
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                number, cells = super().parse_row(row)
-            return int(number), cells
-
         def parse_cell(self, element: Any) -> dict[str, Any]:
             try:
-                cell: dict[str, Any] = super().parse_cell(element)
+                style = element.get("s")
+                if style and int(style) in self.date_formats:
+                    # openpyxl warns about a date out of range; the row's error says it instead.
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        cell: dict[str, Any] = super().parse_cell(element)
+                else:
+                    cell = super().parse_cell(element)
             except Exception as problem:  # a value openpyxl cannot convert
                 raw = element.findtext(VALUE_TAG, None)
-                what = f"a value that cannot be read ({raw!r}: {problem})"
                 return {
                     "row": self.row_counter,
                     "column": self.col_counter or 1,
-                    "value": _XlsxCell(None, what),
+                    "value": raw,
                     "data_type": "e",
+                    "problem": f"a value that cannot be read ({raw!r}: {problem})",
                 }
             if cell["data_type"] == "e" and element.get("t", "n") != "e":
-                cell["date_out_of_range"] = True
-                cell["value"] = element.findtext(VALUE_TAG, None)
+                raw = element.findtext(VALUE_TAG, None)
+                cell["problem"] = f"a date outside the dates Excel can hold (serial {raw})"
             return cell
 
     return TolerantParser
 
 
-def _header_cell(path: Path, cell: _XlsxCell) -> str:
-    if cell.problem is not None:
-        raise InputError(f"{path}: the header row holds {cell.problem}; expected a column name")
-    return "" if cell.value is None else str(cell.value).strip()
-
-
-def _xlsx_row(number: int, cells: list[_XlsxCell], header: list[str]) -> InputRow | None:
+def _xlsx_row(
+    number: int, cells: list[object], problems: dict[int, str], header: list[str]
+) -> InputRow | None:
     """One data row, or None for a blank one. A cell that holds no usable value is the row's
     error, naming its column; cells past the header belong to no column and are not read."""
-    cells = cells[: len(header)]
-    texts = ["" if c.value is None else str(c.value) for c in cells]
-    problems = [(i, c.problem) for i, c in enumerate(cells) if c.problem is not None]
+    texts = ["" if v is None else str(v) for v in cells[: len(header)]]
+    problems = {i: p for i, p in problems.items() if i < len(header)}
     if not problems and not any(t.strip() for t in texts):
         return None
     texts += [""] * (len(header) - len(texts))
     values = dict(zip(header, texts, strict=True))
-    if problems:
-        index, problem = problems[0]
-        from openpyxl.utils import get_column_letter
+    if not problems:
+        return InputRow(number, values)
+    from openpyxl.utils import get_column_letter
 
-        name = header[index] or get_column_letter(index + 1)
-        others = f" (and {len(problems) - 1} more cell(s))" if len(problems) > 1 else ""
-        return InputRow(
-            number,
-            values,
-            f"row {number}, column {name}: the cell holds {problem}; expected {_XLSX_EXPECTED}"
-            + others,
-        )
-    return InputRow(number, values)
+    index = min(problems)
+    name = header[index] or get_column_letter(index + 1)
+    others = f" (and {len(problems) - 1} more cell(s))" if len(problems) > 1 else ""
+    return InputRow(
+        number,
+        values,
+        f"row {number}, column {name}: the cell holds {problems[index]}; "
+        f"expected {_XLSX_EXPECTED}{others}",
+    )
 
 
 def column_map(header: Sequence[str], overrides: Mapping[str, str]) -> dict[str, str]:
