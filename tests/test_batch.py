@@ -6,19 +6,23 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.formula import ArrayFormula
 
 from credverify.adapters.gb_hmrc import HmrcEoriAdapter
-from credverify.batch import BatchOptions, run_batch
+from credverify.batch import BatchOptions, read_rows, run_batch
 from credverify.cli import main
+from credverify.errors import InputError
 from credverify.records import Target
 from credverify.verifier import Verifier
 from tests.adapters import test_gb_hmrc
@@ -88,7 +92,7 @@ def test_a_formula_in_the_input_is_inert_in_csv_and_xlsx(tmp_path: Path) -> None
     run(source, tmp_path / "r.csv")
     with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as report:
         cells = next(csv.DictReader(report))
-    assert cells["supplier"] == "'" + formula
+    assert cells["input.supplier"] == "'" + formula
     run(source, tmp_path / "r.xlsx")
     sheet = load_workbook(tmp_path / "r.xlsx").active
     assert sheet is not None
@@ -217,3 +221,105 @@ def test_a_screening_that_could_not_run_is_said_on_the_row(tmp_path: Path) -> No
     assert row["screening"] is None
     assert "exclusion screening not done" in " ".join(row["notes"])
     assert "registries sync us.oig.leie" in " ".join(row["notes"])
+
+
+def test_a_duplicated_column_is_named_with_its_positions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_csv(
+        tmp_path / "dup.csv", ["supplier", "country", "eori", "country"], [["A", "GB", "", "GB"]]
+    )
+    with pytest.raises(SystemExit) as done:
+        main(["batch", str(source), "--offline", "--out", str(tmp_path / "r.csv")])
+    err = capsys.readouterr().err
+    assert done.value.code == 2
+    [line] = [line for line in err.splitlines() if line.strip()]
+    assert "duplicated column name(s) country (columns 2, 4)" in line
+
+
+def test_a_fifty_thousand_column_header_is_checked_and_its_duplicates_named(
+    tmp_path: Path,
+) -> None:
+    header = ["supplier", *(f"c{i}" for i in range(50_000)), "c7", "c49999"]
+    source = write_csv(tmp_path / "wide.csv", header, [["A", *([""] * (len(header) - 1))]])
+    with pytest.raises(InputError) as problem:
+        read_rows(source)
+    assert "c7 (columns 9, 50002)" in problem.value.message
+    assert "c49999 (columns 50001, 50003)" in problem.value.message
+
+
+def patched_workbook(path: Path, rows: list[list[object]], raw: dict[str, str]) -> Path:
+    """A workbook of ``rows``, then each cell named in ``raw`` (``"C3"``) rewritten in the
+    sheet's XML to hold that raw text as a number: what a broken exporter writes."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    sheet["B3"].value = "#REF!"  # an error value, as Excel stores it (t="e")
+    sheet["C4"].value = 2_958_466 * 10  # past 9999-12-31, in a date format
+    sheet["C4"].number_format = "yyyy-mm-dd"
+    for coordinate in raw:
+        sheet[coordinate].value = 1
+    workbook.save(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    for coordinate, text in raw.items():
+        xml = re.sub(rf'(<c r="{coordinate}"[^>]*>)<v>1</v>', rf"\g<1><v>{text}</v>", xml, count=1)
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return path
+
+
+def test_bad_xlsx_cells_are_their_rows_errors_and_every_other_row_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows: list[list[object]] = [
+        ["supplier", "country", "eori"],
+        ["Synthetic Trading Ltd", "GB", "GB100200300000"],
+        ["Broken Ref Ltd", None, "GB100200300000"],
+        ["Far Future Ltd", "GB", None],
+        ["Not A Number Ltd", "GB", None],
+        ["Synthetic Last Ltd", "GB", "GB100200300000"],
+    ]
+    source = patched_workbook(tmp_path / "bad.xlsx", rows, {"C5": "twelve"})
+    out = tmp_path / "report.jsonl"
+    code = 0
+    try:
+        main(["batch", str(source), "--offline", "--format", "jsonl", "--out", str(out)])
+    except SystemExit as done:
+        code = int(done.code or 0)
+    err = capsys.readouterr().err
+    assert code in (0, 1), err
+    assert "Traceback" not in err
+    assert "Cell C4" not in err
+    lines = {line["row"]: line for line in jsonl(out)}
+    assert sorted(lines) == [2, 3, 4, 5, 6]
+    assert lines[2]["error"] is None
+    assert lines[6]["error"] is None
+    assert lines[3]["error"] == (
+        "row 3, column country: the cell holds the spreadsheet error #REF!; "
+        "expected a value (text, a number, a date or a boolean)"
+    )
+    assert "row 4, column eori: the cell holds a date outside the dates" in str(lines[4]["error"])
+    assert "row 5, column eori: the cell holds a value that cannot be read ('twelve'" in str(
+        lines[5]["error"]
+    )
+    assert all(lines[n]["status"] == "error" for n in (3, 4, 5))
+
+
+def test_an_array_formula_is_read_as_its_text(tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["supplier", "country"])
+    sheet["A2"] = ArrayFormula("A2:A2", "=SUM(1,2)")
+    sheet["B2"] = "DE"
+    workbook.save(tmp_path / "array.xlsx")
+    _, rows = read_rows(tmp_path / "array.xlsx")
+    [row] = list(rows)
+    assert row.values == {"supplier": "=SUM(1,2)", "country": "DE"}
+    assert row.error is None

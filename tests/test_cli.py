@@ -211,3 +211,41 @@ def test_rules_list_and_show(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "rules", "show", "eu-cn-mr")
     assert code == 2
     assert "did you mean 'eu-cn-mra'" in err
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://127.0.0.1:99999", "Port out of range"),
+        ("http://127.0.0.1:port", "Port could not be cast"),
+        ("ftp://127.0.0.1/eori", "the scheme 'ftp'"),
+        ("127.0.0.1:8080", "no scheme"),
+        ("http:///no-host", "no host"),
+    ],
+)
+def test_an_unusable_base_url_is_one_line_naming_the_setting_and_exit_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, url: str, why: str
+) -> None:
+    monkeypatch.setenv("CREDVERIFY_GB_HMRC_EORI_URL", url)
+    for args in (["lookup", "GB123456789000", "--scheme", "gb.eori"], ["registries", "list"]):
+        code, _out, err = run(capsys, *args)
+        assert code == 2, err
+        [line] = [line for line in err.splitlines() if line.strip()]
+        assert line.startswith("error: CREDVERIFY_GB_HMRC_EORI_URL: not a usable base URL")
+        assert why in line
+        assert "Traceback" not in err
+
+
+def test_registries_list_shows_no_user_info_or_key(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "https://alice:hunter2@127.0.0.1:8443/hmrc?api_key=K3Y-S3CR3T&sig=S1G"
+    monkeypatch.setenv("CREDVERIFY_GB_HMRC_EORI_URL", secret)
+    for args in (["registries", "list", "--json"], ["registries", "list"]):
+        code, out, err = run(capsys, *args)
+        assert code == 0, err
+        for leaked in ("alice", "hunter2", "K3Y-S3CR3T", "S1G"):
+            assert leaked not in out + err
+    code, out, _ = run(capsys, "registries", "list", "--json")
+    [hmrc] = [row for row in json.loads(out) if row["id"] == "gb.hmrc.eori"]
+    assert hmrc["source"] == "https://127.0.0.1:8443/hmrc"

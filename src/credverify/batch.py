@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from credverify.adapters.snapshot import detect_encoding
 from credverify.errors import InputError, LookupFailed
@@ -152,11 +153,37 @@ def _row(number: int, values: list[str], header: list[str]) -> InputRow | None:
 
 
 def _check_header(path: Path, header: list[str]) -> None:
+    """No header, or a name given to two columns, is an error that names them by position.
+
+    Linear in the header's width: a 50,000-column header is checked as fast as it is read."""
     if not any(header):
         raise InputError(f"{path}: no header row")
-    duplicated = sorted({h for h in header if h and header.count(h) > 1})
+    positions: dict[str, list[int]] = {}
+    for position, name in enumerate(header, start=1):
+        if name:
+            positions.setdefault(name, []).append(position)
+    duplicated = [(name, where) for name, where in positions.items() if len(where) > 1]
     if duplicated:
-        raise InputError(f"{path}: duplicated column name(s) {', '.join(duplicated)}")
+        shown = "; ".join(
+            f"{name} (columns {_positions(where)})"
+            for name, where in duplicated[:_DUPLICATES_SHOWN]
+        )
+        more = len(duplicated) - _DUPLICATES_SHOWN
+        tail = f"; and {more} more duplicated name(s)" if more > 0 else ""
+        raise InputError(
+            f"{path}: duplicated column name(s) {shown}{tail}; expected each name once"
+        )
+
+
+def _positions(where: list[int]) -> str:
+    shown = ", ".join(map(str, where[:_POSITIONS_SHOWN]))
+    more = len(where) - _POSITIONS_SHOWN
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+_DUPLICATES_SHOWN = 10
+_POSITIONS_SHOWN = 5
+_XLSX_EXPECTED = "a value (text, a number, a date or a boolean)"
 
 
 def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[InputRow]]:
@@ -167,25 +194,136 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[InputRow]]:
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise InputError(f"{path}: not a readable Excel workbook: {exc}") from None
     sheet = workbook.active
-    rows = sheet.iter_rows(values_only=True) if sheet is not None else iter(())
-    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
     try:
+        rows = _xlsx_cells(workbook, sheet) if sheet is not None else iter(())
+        _, first, problems = next(rows, (1, [], {}))
+        if problems:
+            problem = next(iter(problems.values()))
+            raise InputError(f"{path}: the header row holds {problem}; expected a column name")
+        header = ["" if h is None else str(h).strip() for h in first]
         _check_header(path, header)
-    except InputError:
+    except Exception as problem:
         workbook.close()
-        raise
+        if isinstance(problem, InputError):
+            raise
+        raise InputError(f"{path}: the header row cannot be read: {problem}") from None
 
     def stream() -> Iterator[InputRow]:
+        last = 1
         try:
-            for number, values in enumerate(rows, start=2):
-                cells = ["" if v is None else str(v) for v in values]
-                if any(c.strip() for c in cells):
-                    cells += [""] * (len(header) - len(cells))
-                    yield InputRow(number, dict(zip(header, cells[: len(header)], strict=True)))
+            for last, values, problems in rows:
+                row = _xlsx_row(last, values, problems, header)
+                if row is not None:
+                    yield row
+        except InputError:
+            raise
+        except Exception as problem:  # the sheet's XML itself breaks off: no later row is readable
+            raise InputError(
+                f"{path}: the sheet cannot be read past row {last}: {problem}; the rows before "
+                "it are in the checkpoints"
+            ) from None
         finally:
             workbook.close()
 
     return header, stream()
+
+
+_XlsxRow = tuple[int, list[object], dict[int, str]]
+"""A sheet row: its number, its cells' values, and what is wrong with cells that hold none a
+batch can use (by 0-based column)."""
+
+
+def _xlsx_cells(workbook: Any, sheet: Any) -> Iterator[_XlsxRow]:
+    """The sheet's rows, each cell converted on its own: a cell openpyxl cannot convert becomes a
+    problem of that cell instead of ending the whole stream, as it does in ``iter_rows``
+    (openpyxl converts a whole row at once, inside its generator). Rows the sheet leaves out are
+    blank: they keep their numbers and are not yielded."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    parser_class = _tolerant_parser()
+    with sheet._get_source() as source:
+        parser = parser_class(
+            source,
+            sheet._shared_strings,
+            data_only=False,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, parsed in parser.parse():
+            values: list[object] = [None] * max((c["column"] for c in parsed), default=0)
+            problems: dict[int, str] = {}
+            for cell in parsed:
+                index, value = cell["column"] - 1, cell["value"]
+                if cell["data_type"] == "e":
+                    problems[index] = cell.get("problem") or f"the spreadsheet error {value}"
+                elif isinstance(value, ArrayFormula):  # read as its text, like any formula
+                    values[index] = value.text or ""
+                elif cell["data_type"] == "f" and not isinstance(value, str):
+                    problems[index] = "a data-table formula, which has no text to read"
+                else:
+                    values[index] = value
+            yield int(number), values, problems
+
+
+def _tolerant_parser() -> type[Any]:
+    """openpyxl's sheet parser, with each cell converted under its own guard."""
+    import warnings
+
+    from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
+
+    class TolerantParser(WorkSheetParser):
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            try:
+                style = element.get("s")
+                if style and int(style) in self.date_formats:
+                    # openpyxl warns about a date out of range; the row's error says it instead.
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        cell: dict[str, Any] = super().parse_cell(element)
+                else:
+                    cell = super().parse_cell(element)
+            except Exception as problem:  # a value openpyxl cannot convert
+                raw = element.findtext(VALUE_TAG, None)
+                return {
+                    "row": self.row_counter,
+                    "column": self.col_counter or 1,
+                    "value": raw,
+                    "data_type": "e",
+                    "problem": f"a value that cannot be read ({raw!r}: {problem})",
+                }
+            if cell["data_type"] == "e" and element.get("t", "n") != "e":
+                raw = element.findtext(VALUE_TAG, None)
+                cell["problem"] = f"a date outside the dates Excel can hold (serial {raw})"
+            return cell
+
+    return TolerantParser
+
+
+def _xlsx_row(
+    number: int, cells: list[object], problems: dict[int, str], header: list[str]
+) -> InputRow | None:
+    """One data row, or None for a blank one. A cell that holds no usable value is the row's
+    error, naming its column; cells past the header belong to no column and are not read."""
+    texts = ["" if v is None else str(v) for v in cells[: len(header)]]
+    problems = {i: p for i, p in problems.items() if i < len(header)}
+    if not problems and not any(t.strip() for t in texts):
+        return None
+    texts += [""] * (len(header) - len(texts))
+    values = dict(zip(header, texts, strict=True))
+    if not problems:
+        return InputRow(number, values)
+    from openpyxl.utils import get_column_letter
+
+    index = min(problems)
+    name = header[index] or get_column_letter(index + 1)
+    others = f" (and {len(problems) - 1} more cell(s))" if len(problems) > 1 else ""
+    return InputRow(
+        number,
+        values,
+        f"row {number}, column {name}: the cell holds {problems[index]}; "
+        f"expected {_XLSX_EXPECTED}{others}",
+    )
 
 
 def column_map(header: Sequence[str], overrides: Mapping[str, str]) -> dict[str, str]:

@@ -608,7 +608,8 @@ def lookup(
 def registries_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List every adapter: its kind, and its base URL or the age and size of its snapshot.
+    """List every adapter: its kind, and its base URL (without user info or secret query
+    values) or the age and size of its snapshot.
 
     Example:
 
@@ -616,6 +617,7 @@ def registries_list(
     """
     from credverify.adapters.base import AdapterKind, available
     from credverify.adapters.http import Http
+    from credverify.reports import shown_url
     from credverify.store import Store
 
     store = Store()
@@ -627,13 +629,13 @@ def registries_list(
             "id": adapter_id,
             "kind": cls.kind.value,
             "schemes": list(cls.schemes),
-            "source": adapter.base_url,
+            "source": shown_url(adapter.endpoint_id),
         }
         if cls.kind is AdapterKind.SNAPSHOT:
             info = store.snapshot_active(adapter_id)
             row["snapshot"] = (
                 {
-                    "source": info.source,
+                    "source": shown_url(info.source),
                     "rows": info.rows,
                     "sha256": info.sha256,
                     "imported_at": info.imported_at.isoformat(timespec="seconds"),
@@ -854,16 +856,26 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="credverify")
     except (InputError, AbortError) as exc:
-        stderr.print(f"error: {exc}", markup=False, soft_wrap=True)
+        # A bad setting (an unusable base URL, a broken config file) is the user's to fix: exit 2.
+        stderr.print(f"error: {_one_line(exc)}", markup=False, soft_wrap=True)
         sys.exit(EXIT_USAGE)
     except CredverifyError as exc:
-        stderr.print(f"error: {exc}", markup=False, soft_wrap=True)
+        stderr.print(f"error: {_one_line(exc)}", markup=False, soft_wrap=True)
         sys.exit(EXIT_INTERNAL)
     except Exception as exc:
         if os.environ.get("CREDVERIFY_DEBUG"):
             raise
         stderr.print(
-            f"internal error: {type(exc).__name__}: {exc} (set CREDVERIFY_DEBUG=1 for details)",
+            f"internal error: {type(exc).__name__}: {_one_line(exc)} "
+            "(set CREDVERIFY_DEBUG=1 for details)",
             markup=False,
+            soft_wrap=True,
         )
         sys.exit(EXIT_INTERNAL)
+
+
+def _one_line(exc: BaseException) -> str:
+    """The error's message on one line, every URL in it without user info or secret values."""
+    from credverify.reports import redact_urls
+
+    return redact_urls(" ".join(str(exc).split()))

@@ -22,7 +22,7 @@ def test_one_line_per_row_input_columns_then_ours(tmp_path: Path) -> None:
     header, *lines = read(path)
 
     assert header == [
-        "supplier", "country", "scheme", "identifier",
+        "input.supplier", "input.country", "input.scheme", "input.identifier",
         "status", "outcome", "gaps", "top_remedy", "evidence", "error", "notes",
     ]  # fmt: skip
     assert len(lines) == 6
@@ -48,7 +48,7 @@ def test_a_formula_in_the_input_comes_out_inert(tmp_path: Path) -> None:
     header, line = read(path)
 
     assert line[0] == '\'=HYPERLINK("http://x","y")'
-    assert header[:2] == ["supplier", "'@evil"]
+    assert header[:2] == ["input.supplier", "input.@evil"]  # the prefix makes the name inert
     assert not any(cell.startswith(TRIGGERS) for cell in header + line)
 
 

@@ -1,6 +1,6 @@
 """FHIR R4 output: each check as a VerificationResult, a batch as a streamed Bundle.
 
-Field names are those of R4 VerificationResult (shared/reference/practitioners.md §4.3).
+Field names are those of R4 VerificationResult (https://hl7.org/fhir/R4/verificationresult.html).
 """
 
 from __future__ import annotations

@@ -43,8 +43,8 @@ def test_the_page_has_the_parts_a_browser_test_uses(tmp_path: Path) -> None:
     ]  # fmt: skip
     headers = [th.text(strip=True) for th in page.css("#results thead th")]
     assert headers == [
-        "details", "Row", "supplier", "country", "scheme", "identifier",
-        "Status", "Outcome", "Gaps",
+        "details", "row", "input.supplier", "input.country", "input.scheme",
+        "input.identifier", "status", "outcome", "gaps",
     ]  # fmt: skip
 
 

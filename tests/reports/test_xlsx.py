@@ -27,7 +27,7 @@ def test_one_row_per_input_row_under_the_header(tmp_path: Path) -> None:
     header, *body = rows
 
     assert header == [
-        "supplier", "country", "scheme", "identifier",
+        "input.supplier", "input.country", "input.scheme", "input.identifier",
         "status", "outcome", "gaps", "top_remedy", "evidence", "error", "notes",
     ]  # fmt: skip
     assert [r[0] for r in body] == [r.values["supplier"] for r in samples.sample_rows()]

@@ -232,7 +232,12 @@ class Adapter(ABC):
         self.http = http
         # A base URL may carry a key in its query (``...?api_key=K``): it is kept apart, sent
         # with every request, and redacted from evidence as a secret.
-        parts = urlsplit(base_url or resolve_base_url(self.id, self.default_base_url))
+        parts = urlsplit(
+            check_base_url(
+                base_url or resolve_base_url(self.id, self.default_base_url),
+                f"the base URL of adapter {self.id}",
+            )
+        )
         self.base_params = dict(parse_qsl(parts.query, keep_blank_values=True))
         self.base_url = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 
@@ -587,10 +592,10 @@ def resolve_base_url(adapter_id: str, default: str) -> str:
     """The environment variable wins, then the config file, then the adapter's default."""
     from_env = os.environ.get(base_url_env(adapter_id))
     if from_env:
-        return from_env
+        return check_base_url(from_env, base_url_env(adapter_id))
     configured = _config().get("adapters", {}).get(adapter_id, {}).get("url")
     if configured:
-        return str(configured)
+        return check_base_url(str(configured), f"adapters.{adapter_id}.url in the configuration")
     return default
 
 
@@ -607,3 +612,26 @@ def _config() -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigurationError(f"{path}: cannot read the configuration: {exc}") from None
+
+
+def check_base_url(url: str, setting: str) -> str:
+    """``url`` when it can be an adapter's base URL: http or https, a host, a port in 1-65535.
+
+    Anything else raises :class:`ConfigurationError` naming ``setting`` (an environment variable,
+    a configuration key) and what was expected; the URL itself is never echoed, since it may
+    carry a key.
+    """
+    expected = "expected http(s)://host[:port][/path]"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # a port out of range or not a number, a broken IPv6 host
+        raise ConfigurationError(f"{setting}: not a usable base URL ({exc}); {expected}") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        shown = f"the scheme {parts.scheme!r}" if parts.scheme else "no scheme"
+        raise ConfigurationError(f"{setting}: not a usable base URL ({shown}); {expected}")
+    if not parts.hostname:
+        raise ConfigurationError(f"{setting}: not a usable base URL (no host); {expected}")
+    if port == 0:
+        raise ConfigurationError(f"{setting}: not a usable base URL (port 0); {expected}")
+    return url

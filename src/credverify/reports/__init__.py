@@ -7,7 +7,9 @@ target and moved into place when complete.
 
 Reliability rules that hold in every format: every row appears exactly once; spreadsheet cells are
 neutralised against formula injection (:func:`safe_cell`); every value in HTML is escaped; a
-synthetic (demo) run says so in every output.
+synthetic (demo) run says so in every output; input columns never shadow credverify's own (in the
+tables they are ``input.<name>``); every URL is shown without user info or secret query values
+(:func:`shown_url`, :func:`redact_urls`), even in evidence kept by older versions.
 """
 
 from __future__ import annotations
@@ -18,9 +20,27 @@ from pathlib import Path
 
 from credverify.errors import UnknownName
 from credverify.records import RowResult
-from credverify.reports._common import RunInfo, Summary, counted, replacing, safe_cell
+from credverify.reports._common import (
+    INPUT_PREFIX,
+    RunInfo,
+    Summary,
+    counted,
+    redact_urls,
+    replacing,
+    safe_cell,
+    shown_url,
+)
 
-__all__ = ["FORMATS", "RunInfo", "Summary", "safe_cell", "write_report"]
+__all__ = [
+    "FORMATS",
+    "INPUT_PREFIX",
+    "RunInfo",
+    "Summary",
+    "redact_urls",
+    "safe_cell",
+    "shown_url",
+    "write_report",
+]
 
 FORMATS = ("html", "csv", "jsonl", "xlsx", "fhir")
 

@@ -1,36 +1,55 @@
 """What every report writer shares: the run's description, the end-of-run counts, the
-formula-injection neutraliser, the flat table row of CSV and XLSX, and the replace-on-success
-file handling (a killed run never leaves a half-written report under the final name).
+formula-injection neutraliser, the flat table row of CSV and XLSX, the secret guard on every URL a
+report shows, and the replace-on-success file handling (a killed run never leaves a half-written
+report under the final name).
+
+Namespaces: a supplier file may name a column anything, ``status`` or ``outcome`` included, so the
+input never shares a name with credverify's own columns. In the tables (CSV, XLSX, HTML) every
+input column is shown as ``input.<name>`` (:data:`INPUT_PREFIX`), and credverify's columns
+(:data:`RESULT_COLUMNS`) never start with that prefix; in JSONL the input is the nested ``values``
+object; the FHIR resources carry no input column at all.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from credverify.records import CheckStatus, RowResult
 
 __all__ = [
+    "INPUT_PREFIX",
     "NO_OUTCOME",
     "RESULT_COLUMNS",
+    "SECRET_PARAMETERS",
     "STATUS_ORDER",
     "RunInfo",
     "Summary",
     "counted",
     "country_of",
+    "input_column",
+    "redact_urls",
     "replacing",
     "safe_cell",
+    "scrub",
+    "shown_url",
     "table_cells",
     "table_header",
 ]
 
 RESULT_COLUMNS = ("status", "outcome", "gaps", "top_remedy", "evidence", "error", "notes")
 """What the tabular reports (CSV, XLSX) add after the input columns, in this order."""
+
+INPUT_PREFIX = "input."
+"""What every input column's name carries in the tables, so it cannot shadow a report column."""
 
 NO_OUTCOME = "unassessed"
 """The outcome a summary counts for a row without an assessment (an error, or no target)."""
@@ -54,6 +73,74 @@ def safe_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_TRIGGERS) else value
 
 
+def input_column(name: str) -> str:
+    """The name an input column has in a table report.
+
+    >>> input_column("status"), input_column("input.status")
+    ('input.status', 'input.input.status')
+    """
+    return INPUT_PREFIX + name
+
+
+SECRET_PARAMETERS = (
+    "api_key", "apikey", "key", "token", "access_token", "password", "secret", "signature", "sig",
+)  # fmt: skip
+"""Query parameters whose values a report never shows, whatever the adapter declared."""
+
+_SECRET_NAMES = frozenset(SECRET_PARAMETERS)
+# A URL inside free text (a reason, an error, a note): up to the first space, quote or bracket.
+_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s\"'<>]+")
+_WITHHELD = "(URL withheld: it cannot be read safely)"
+
+
+def shown_url(url: str) -> str:
+    """``url`` as a report may show it: user info and secret query values removed.
+
+    Evidence kept by older versions may still hold them, so every report passes its URLs through
+    here; a URL with nothing secret is returned unchanged (fragment, order and spelling kept).
+
+    >>> shown_url("https://user:pass@registry.example/v1?api_key=K&q=GB1")
+    'https://registry.example/v1?api_key=REDACTED&q=GB1'
+    >>> shown_url("https://registry.example/v1?q=GB1#top")
+    'https://registry.example/v1?q=GB1#top'
+    """
+    try:
+        parts = urlsplit(url)
+        secret = "@" in parts.netloc or any(
+            name.lower() in _SECRET_NAMES
+            for name, _ in parse_qsl(parts.query, keep_blank_values=True)
+        )
+        if not secret:
+            return url
+        from credverify.adapters.http import redact  # httpx is too heavy for start-up
+
+        return redact(url, SECRET_PARAMETERS)
+    except ValueError:  # a port out of range, a broken IPv6 host: nothing can be kept safely
+        return _WITHHELD
+
+
+def redact_urls(text: str) -> str:
+    """``text`` with every URL in it passed through :func:`shown_url`.
+
+    >>> redact_urls("GET http://u:p@127.0.0.1:8080/x?token=T failed")
+    'GET http://127.0.0.1:8080/x?token=REDACTED failed'
+    """
+    if "://" not in text:
+        return text
+    return _URL_IN_TEXT.sub(lambda match: shown_url(match.group(0)), text)
+
+
+def scrub(value: Any) -> Any:
+    """A JSON-ready value (dicts, lists, strings...) with :func:`redact_urls` on every string."""
+    if isinstance(value, str):
+        return redact_urls(value)
+    if isinstance(value, dict):
+        return {key: scrub(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub(item) for item in value]
+    return value
+
+
 @dataclass(frozen=True)
 class RunInfo:
     """The batch run a report describes."""
@@ -68,6 +155,9 @@ class RunInfo:
     finished: datetime
     synthetic: bool
     """A demo run against the synthetic registry: every output says so."""
+    run_id: str = ""
+    """The batch run's identity (input hash and options); FHIR ids derive from it and from each
+    row's content. Empty outside a batch run: the run's description stands in for it."""
 
 
 BLOCKED_SHOWN = 12
@@ -147,12 +237,15 @@ def counted(rows: Iterable[RowResult], summary: Summary) -> Iterator[RowResult]:
 
 
 def table_header(run: RunInfo) -> list[str]:
-    """The header of the tabular reports (not yet neutralised)."""
-    return [*run.columns, *RESULT_COLUMNS, *(["synthetic"] if run.synthetic else [])]
+    """The header of the tabular reports (not yet neutralised): the input columns, each as
+    :func:`input_column`, then :data:`RESULT_COLUMNS`, then ``synthetic`` in a demo run."""
+    columns = [input_column(column) for column in run.columns]
+    return [*columns, *RESULT_COLUMNS, *(["synthetic"] if run.synthetic else [])]
 
 
 def table_cells(row: RowResult, run: RunInfo) -> list[str]:
-    """One row of the tabular reports, matching :func:`table_header` (not yet neutralised)."""
+    """One row of the tabular reports, matching :func:`table_header` (not yet neutralised);
+    every URL in it is shown without secrets."""
     cells = [row.values.get(column, "") for column in run.columns]
     cells += [
         row.status,
@@ -165,7 +258,7 @@ def table_cells(row: RowResult, run: RunInfo) -> list[str]:
     ]
     if run.synthetic:
         cells.append("true")
-    return cells
+    return [redact_urls(cell) for cell in cells]
 
 
 @contextmanager

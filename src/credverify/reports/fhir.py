@@ -1,7 +1,7 @@
 """FHIR R4 output: each check as a ``VerificationResult``, a batch as a ``Bundle`` (collection).
 
 Field names and value sets follow the R4 ``VerificationResult`` resource
-(https://hl7.org/fhir/R4/verificationresult.html; ``shared/reference/practitioners.md`` §4.3).
+(https://hl7.org/fhir/R4/verificationresult.html).
 
 ``status`` (required; value set ``attested | validated | in-process | req-revalid | val-fail |
 reval-fail``) from credverify's check status:
@@ -35,10 +35,18 @@ check is tagged ``HTEST`` (test health data) in ``meta.security`` and flagged in
 In a batch Bundle a row that has no check still appears once: as an ``OperationOutcome`` carrying
 the row's error (severity ``error``) or saying it had no claim (severity ``information``). The
 Bundle is streamed entry by entry, one entry per line, so a million rows never sit in memory.
+
+Ids: every resource id is a name-based UUID (RFC 9562 version 5) of the run's identity, the row's
+number, its position in the row and the row's content (its input values), so it satisfies FHIR's id
+rule ``[A-Za-z0-9-.]{1,64}`` (https://hl7.org/fhir/R4/datatypes.html#id) whatever the input
+file is called, and a re-run of the same input and options gives the same ids (a re-import
+updates rather than duplicates). The Bundle's id is the UUID of the run's identity alone. Every
+URL (evidence, messages) is shown without user info or secret query values.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Iterator
@@ -48,7 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from credverify.records import Check, CheckStatus, Claim, Evidence, RowResult
-from credverify.reports._common import RunInfo, Summary
+from credverify.reports._common import RunInfo, Summary, scrub
 
 __all__ = [
     "CHECK_EXTENSION",
@@ -156,7 +164,8 @@ def check_to_verification_result(
         if status_date is not None:
             attestation["date"] = status_date.date().isoformat()
         resource["attestation"] = attestation
-    return resource
+    scrubbed: dict[str, Any] = scrub(resource)
+    return scrubbed
 
 
 def row_to_resources(row: RowResult, run: RunInfo) -> list[dict[str, Any]]:
@@ -179,12 +188,13 @@ def row_to_resources(row: RowResult, run: RunInfo) -> list[dict[str, Any]]:
     outcome["issue"] = [
         {"severity": severity, "code": code, "diagnostics": f"row {row.row}: {text}"}
     ]
-    return [outcome]
+    scrubbed: dict[str, Any] = scrub(outcome)
+    return [scrubbed]
 
 
 def write(path: Path, rows: Iterable[RowResult], run: RunInfo, summary: Summary) -> None:
     """A ``Bundle`` of type ``collection``, written one entry per line."""
-    head: dict[str, Any] = {"resourceType": "Bundle", "id": str(_uuid(run.source, "bundle"))}
+    head: dict[str, Any] = {"resourceType": "Bundle", "id": str(_uuid(_run_key(run), "bundle"))}
     if run.synthetic:
         head["meta"] = {"security": [_HTEST]}
     head["type"] = "collection"
@@ -200,9 +210,13 @@ def write(path: Path, rows: Iterable[RowResult], run: RunInfo, summary: Summary)
 
 
 def _entries(rows: Iterable[RowResult], run: RunInfo) -> Iterator[dict[str, Any]]:
+    run_key = _run_key(run)
     for row in rows:
+        content = hashlib.sha256(
+            json.dumps(row.values, sort_keys=True, ensure_ascii=False).encode()
+        ).hexdigest()
         for index, resource in enumerate(row_to_resources(row, run)):
-            ident = _uuid(run.source, f"{row.row}.{index}")
+            ident = _uuid(run_key, f"{row.row}.{index}.{content}")
             yield {
                 "fullUrl": f"urn:uuid:{ident}",
                 "resource": {
@@ -213,9 +227,17 @@ def _entries(rows: Iterable[RowResult], run: RunInfo) -> Iterator[dict[str, Any]
             }
 
 
-def _uuid(source: str, name: str) -> uuid.UUID:
+def _run_key(run: RunInfo) -> str:
+    """The run's identity; outside a batch run, what describes it (never the file's name, which
+    may hold anything and says nothing about the content)."""
+    if run.run_id:
+        return run.run_id
+    return json.dumps([list(run.columns), run.target, run.synthetic], ensure_ascii=False)
+
+
+def _uuid(run_key: str, name: str) -> uuid.UUID:
     # Stable across re-runs of one input, so a re-import updates rather than duplicates.
-    return uuid.uuid5(_ID_NAMESPACE, f"{source}#{name}")
+    return uuid.uuid5(_ID_NAMESPACE, f"{run_key}#{name}")
 
 
 def _claim_display(claim: Claim) -> str:

@@ -9,6 +9,10 @@ status, outcome and gap; outcomes and gaps by country as CSS bars), and the ``#r
 and the ``#outcome-filter`` select, and expandable to the row's detail (claims, checks with findings
 and evidence, screening, the assessment's gaps with citation and remedy).
 
+Column names: the table's headers are ``row``, each input column as ``input.<name>``, then
+``status``, ``outcome`` and ``gaps``: the same names as the CSV report, and an input column can
+never pass for one of credverify's. Every URL is shown without user info or secret query values.
+
 Escaping: every value in the markup goes through :func:`html.escape` (quote=True); the detail of
 each row is JSON in ``<script type="application/json">`` with ``<``, ``>`` and ``&`` written as
 ``\\u003c``, ``\\u003e`` and ``\\u0026``, so no value can close the element, and the script builds
@@ -32,7 +36,15 @@ from pathlib import Path
 from typing import IO, Any
 
 from credverify.records import Outcome, RowResult
-from credverify.reports._common import NO_OUTCOME, STATUS_ORDER, RunInfo, Summary
+from credverify.reports._common import (
+    NO_OUTCOME,
+    STATUS_ORDER,
+    RunInfo,
+    Summary,
+    input_column,
+    redact_urls,
+    scrub,
+)
 
 __all__ = ["SYNTHETIC_BANNER", "script_json", "write"]
 
@@ -244,9 +256,9 @@ def _table_head(run: RunInfo, summary: Summary) -> str:
     for outcome in sorted(summary.by_outcome, key=lambda o: _rank(o, OUTCOME_ORDER)):
         options.append(f'<option value="{e(outcome)}">{e(outcome)}</option>')
     headers = ['<th scope="col" class="toggle-col"><span class="sr">details</span></th>']
-    headers.append(_sortable("Row", numeric=True))
-    headers += [_sortable(column) for column in run.columns]
-    headers += [_sortable("Status"), _sortable("Outcome"), _sortable("Gaps")]
+    headers.append(_sortable("row", numeric=True))
+    headers += [_sortable(input_column(column)) for column in run.columns]
+    headers += [_sortable("status"), _sortable("outcome"), _sortable("gaps")]
     return (
         '<section id="rows">\n<h2>Rows</h2>\n<div class="controls">'
         '<label>Filter <input id="filter" type="search" placeholder="any text" autocomplete="off">'
@@ -269,12 +281,12 @@ def _sortable(label: str, *, numeric: bool = False) -> str:
 def _table_row(index: int, row: RowResult, run: RunInfo) -> str:
     status = row.status
     outcome = row.outcome or NO_OUTCOME
-    title = f' title="{e(row.error)}"' if row.error else ""
+    title = f' title="{e(redact_urls(row.error))}"' if row.error else ""
     cells = [
         '<td><button type="button" class="toggle" aria-expanded="false" '
         f'aria-label="details of row {row.row}">+</button></td>',
         f'<td class="num">{row.row}</td>',
-        *(f"<td>{e(row.values.get(column, ''))}</td>" for column in run.columns),
+        *(f"<td>{e(redact_urls(row.values.get(column, '')))}</td>" for column in run.columns),
         f'<td><span class="badge s-{e(status)}"{title}>{e(status)}</span></td>',
         f'<td><span class="badge o-{e(outcome)}">{e(row.outcome)}</span></td>',
         f"<td>{e(' '.join(row.gap_codes))}</td>",
@@ -313,7 +325,8 @@ def _detail(row: RowResult) -> dict[str, Any]:
         detail["assessment"] = row.assessment.model_dump(
             mode="json", exclude_defaults=True, exclude={"trace"}
         )
-    return detail
+    scrubbed: dict[str, Any] = scrub(detail)
+    return scrubbed
 
 
 _STYLE = """

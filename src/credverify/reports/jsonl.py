@@ -4,6 +4,9 @@ Each line is the row's record (``RowResult.model_dump(mode="json")``: values, cl
 findings and evidence, screening, assessment with gaps and trace, error) plus the headline fields a
 script filters on: ``status``, ``outcome``, ``gaps`` (codes) and ``top_remedy``. ``synthetic`` is
 true on every line of a demo run.
+
+The input columns sit in the nested ``values`` object, so a column named ``status`` or ``row`` can
+never overwrite a top-level field; every URL is shown without user info or secret query values.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from credverify.records import RowResult
-from credverify.reports._common import RunInfo, Summary
+from credverify.reports._common import RunInfo, Summary, scrub
 
 __all__ = ["row_to_json", "write"]
 
@@ -27,7 +30,8 @@ def row_to_json(row: RowResult, run: RunInfo) -> dict[str, Any]:
     data["gaps"] = row.gap_codes
     data["top_remedy"] = row.top_remedy
     data["synthetic"] = row.synthetic or run.synthetic
-    return data
+    scrubbed: dict[str, Any] = scrub(data)
+    return scrubbed
 
 
 def write(path: Path, rows: Iterable[RowResult], run: RunInfo, summary: Summary) -> None:
