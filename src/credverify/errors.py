@@ -16,7 +16,7 @@ of credverify.
     ├── AbortError                                 stop the run
     │   ├── KnowledgeBaseError                     a registries/ file is malformed
     │   ├── ConfigurationError                     bad settings (base URL, store path...)
-    │   └── StoreUnavailable                       the store is locked past the busy timeout, or full
+    │   └── StoreUnavailable                       the store is locked too long, or full
     ├── ReportIncomplete                           a report would miss rows: exit code 3
     └── LookupFailed                               this lookup failed; carry on with the next
         ├── RegistryUnavailable (ConnectionError)  connection refused, DNS, 5xx after retries
