@@ -9,6 +9,18 @@ finished row in the store -> write the report from the checkpoints, in row order
 
 Every input row comes out exactly once, with a status or a clear error; a killed run continues
 with ``resume=True`` and loses or repeats nothing, because a row is either checkpointed or redone.
+A report that would not hold every row read is never written: the run fails instead.
+
+A run has an identity: everything that decides its rows (the input's content, the target, the
+as-of date, the mode, the endpoint of every adapter the schemes can use, the knowledge-base
+fingerprint, the column map, the screening list, the name thresholds and the credverify version).
+Each run gets its own id (identity plus a unique part) and its own checkpoints, and a record of the
+process holding it, so two runs of one file never touch each other's rows. ``resume=True`` takes
+the newest unfinished run of the same file whose identity matches and that no live process holds;
+when the newest unfinished run differs, it stops and says which parts differ, rather than mix
+verdicts reached under different conditions (a demo verdict in a live report) or silently redo the
+work. A finished run's checkpoints are deleted once its report is written; unfinished runs that
+nobody resumes are deleted after :data:`KEEP_UNFINISHED`.
 """
 
 from __future__ import annotations
@@ -18,18 +30,23 @@ import csv
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from credverify.adapters.base import AdapterKind, adapter_class, plugins
 from credverify.adapters.snapshot import detect_encoding
-from credverify.errors import InputError, LookupFailed
+from credverify.errors import InputError, LookupFailed, ReportIncomplete
 from credverify.records import Check, Claim, RowResult, Screening, Target
 from credverify.reports import RunInfo, Summary, write_report
-from credverify.verifier import Verifier
+from credverify.store import Store
+from credverify.verifier import DEMO_ADAPTER, SCREENING_LIST, Verifier
 
-__all__ = ["FIELDS", "BatchOptions", "read_rows", "run_batch"]
+if TYPE_CHECKING:
+    from credverify.knowledge import KnowledgeBase
+
+__all__ = ["FIELDS", "BatchOptions", "RunIdentity", "read_rows", "run_batch", "run_identity"]
 
 # Claim fields a column can feed, and the header names that map to each without --map.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -66,6 +83,8 @@ LICENCES = {
 # Schemes that identify a business or a person rather than a credential: verified, not assessed.
 IDENTITY_SCHEMES = frozenset({"eu.eori", "gb.eori", "us.npi", "us.oig.leie"})
 CHUNK = 500
+KEEP_UNFINISHED = timedelta(days=30)
+"""An unfinished run nobody resumes is forgotten after this long without a checkpoint."""
 DELIMITERS = (",", ";", "\t", "|")
 # A supplier's address or notes can be long; a cell larger than this is not a supplier list.
 csv.field_size_limit(16 * 1024 * 1024)
@@ -344,8 +363,14 @@ def column_map(header: Sequence[str], overrides: Mapping[str, str]) -> dict[str,
     return mapping
 
 
-def claims_of(values: Mapping[str, str], fields: Mapping[str, str], row: int) -> list[Claim]:
-    """The claims a row makes, from its mapped columns."""
+def claims_of(
+    values: Mapping[str, str],
+    fields: Mapping[str, str],
+    row: int,
+    knowledge: KnowledgeBase | None = None,
+) -> list[Claim]:
+    """The claims a row makes, from its mapped columns; tiers and schemes are checked against
+    ``knowledge`` (the verifier's, so ``--registries`` overrides count; default: bundled)."""
 
     def get(name: str) -> str:
         column = fields.get(name)
@@ -365,9 +390,9 @@ def claims_of(values: Mapping[str, str], fields: Mapping[str, str], row: int) ->
     tier = get("aeo_tier") or None
     aeo_id = get("aeo_number") or get("uscc") or get("corporate_number")
     if aeo_id or tier:
-        aeo_scheme = _aeo_scheme(country, aeo_id)
+        aeo_scheme = _aeo_scheme(country, aeo_id, knowledge)
         if aeo_scheme is not None and tier is not None:
-            _check_tier(aeo_scheme, _tier(aeo_scheme, tier), row, fields["aeo_tier"])
+            _check_tier(aeo_scheme, _tier(aeo_scheme, tier), row, fields["aeo_tier"], knowledge)
         if aeo_scheme is not None:
             claims.append(
                 Claim(
@@ -399,12 +424,14 @@ def claims_of(values: Mapping[str, str], fields: Mapping[str, str], row: int) ->
     return claims
 
 
-def _check_tier(scheme_id: str, tier: str | None, row: int, column: str) -> None:
+def _check_tier(
+    scheme_id: str, tier: str | None, row: int, column: str, knowledge: KnowledgeBase | None
+) -> None:
     """An unknown tier is this row's error, with what the scheme's tiers are."""
     from credverify.errors import UnknownName
     from credverify.knowledge import load
 
-    scheme = load().scheme(scheme_id)
+    scheme = (knowledge or load()).scheme(scheme_id)
     try:
         scheme.tier(tier or "")
     except UnknownName as unknown:
@@ -419,7 +446,9 @@ def _plausible_country(code: str) -> bool:
     return len(base) == 2 and base.isascii() and base.isalpha()
 
 
-def _aeo_scheme(country: str | None, identifier: str) -> str | None:
+def _aeo_scheme(
+    country: str | None, identifier: str, knowledge: KnowledgeBase | None
+) -> str | None:
     from credverify.knowledge import load
 
     prefix = (country or identifier[:2]).upper()
@@ -431,7 +460,7 @@ def _aeo_scheme(country: str | None, identifier: str) -> str | None:
         return "jp.aeo"
     if prefix == "US":
         return "us.ctpat"
-    if load().within(prefix, "EU", date.today()):
+    if (knowledge or load()).within(prefix, "EU", date.today()):
         return "eu.aeo"
     return None
 
@@ -442,23 +471,133 @@ def _tier(scheme: str, tier: str | None) -> str | None:
     return tier.upper() if scheme in ("eu.aeo", "gb.aeo") else tier.lower()
 
 
-def run_id(path: Path, options: BatchOptions) -> str:
-    """A run is its input file and its options: the same pair resumes the same run."""
+@dataclass(frozen=True)
+class RunIdentity:
+    """What decides a run's rows, part by part (``mode``, ``input``, ``endpoint gb.hmrc.eori``
+    ...); runs with equal parts may share checkpoints, and no others."""
+
+    parts: dict[str, str]
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(json.dumps(self.parts, sort_keys=True).encode()).hexdigest()
+
+    def differences(self, earlier: Mapping[str, str]) -> list[str]:
+        """How ``earlier`` differs from this identity, one phrase per part, the parts a person
+        most likely changed first: ``["mode was demo, now live", ...]``."""
+        order = {name: n for n, name in enumerate(_PART_ORDER)}
+        names = sorted(
+            set(earlier) | set(self.parts), key=lambda name: (order.get(name, len(order)), name)
+        )
+        return [
+            f"{name} was {_shown(earlier.get(name))}, now {_shown(self.parts.get(name))}"
+            for name in names
+            if earlier.get(name) != self.parts.get(name)
+        ]
+
+
+_PART_ORDER = (
+    "mode", "input", "target", "as-of", "map", "knowledge", "screening", "thresholds",
+    "credverify",
+)  # fmt: skip
+_HASHED_PARTS = 64  # a sha256 in hex: shown shortened
+
+
+def _shown(value: str | None) -> str:
+    if value is None:
+        return "none"
+    if len(value) == _HASHED_PARTS and all(c in "0123456789abcdef" for c in value):
+        return f"{value[:12]}..."
+    return value
+
+
+def run_identity(path: Path, verifier: Verifier, options: BatchOptions) -> RunIdentity:
+    """The identity of a run of ``path`` with ``verifier`` and ``options``."""
+    from credverify import __version__
+    from credverify.knowledge import fingerprint
+
     digest = hashlib.sha256()
     with path.open("rb") as raw:
         for block in iter(lambda: raw.read(1 << 20), b""):
             digest.update(block)
-    digest.update(
-        json.dumps(
-            {
-                "target": str(options.target) if options.target else None,
-                "as_of": options.as_of.isoformat() if options.as_of else None,
-                "map": options.mapping,
-            },
-            sort_keys=True,
-        ).encode()
-    )
-    return digest.hexdigest()[:32]
+    mode = "demo" if verifier.demo else "offline" if verifier.offline else "live"
+    parts = {
+        "mode": mode,
+        "input": digest.hexdigest(),
+        "target": str(options.target) if options.target else "none",
+        # Without --as-of a run assesses on the day it starts: resuming it on another day
+        # would mix two dates in one report.
+        "as-of": (options.as_of or date.today()).isoformat(),
+        "map": ", ".join(f"{c}={f}" for c, f in sorted(options.mapping.items())) or "none",
+        "knowledge": fingerprint(verifier.knowledge),
+        "screening": SCREENING_LIST,
+        "thresholds": json.dumps(asdict(verifier.thresholds), sort_keys=True),
+        "credverify": __version__,
+    }
+    for adapter_id, endpoint in _endpoints(verifier).items():
+        parts[f"endpoint {adapter_id}"] = endpoint
+    return RunIdentity(parts)
+
+
+def _endpoints(verifier: Verifier) -> dict[str, str]:
+    """The endpoint of every adapter the knowledge base's schemes can use in this mode (the
+    demo registry alone in a demo), with its parser version and, for a snapshot, which one."""
+    if verifier.demo:
+        ids = {DEMO_ADAPTER}
+    else:
+        ids = {a for s in verifier.knowledge.schemes.values() for a in s.adapters}
+        ids |= set(plugins())
+        ids.discard(DEMO_ADAPTER)
+    endpoints = {}
+    for adapter_id in sorted(ids):
+        if adapter_class(adapter_id) is None:
+            endpoints[adapter_id] = "not available"
+            continue
+        adapter = verifier.adapter(adapter_id)
+        shown = f"{adapter.endpoint_id} (parser {adapter.parser_version})"
+        if adapter.kind is AdapterKind.SNAPSHOT and adapter_id != DEMO_ADAPTER:
+            active = verifier.store.snapshot_active(adapter_id)
+            shown += f" snapshot {active.sha256[:12] if active else 'none'}"
+        endpoints[adapter_id] = shown
+    return endpoints
+
+
+def _open_run(
+    store: Store,
+    source: str,
+    identity: RunIdentity,
+    resume: bool,
+    notice: Callable[[str], None],
+) -> str:
+    """The run to work on: with ``resume``, the newest unfinished run of ``source`` with the same
+    identity that no live process holds (now held by this one); otherwise a new run."""
+    name = Path(source).name
+    store.batch_prune(KEEP_UNFINISHED)
+    if resume:
+        unfinished = store.batch_unfinished(source)
+        matching = [run for run in unfinished if run.identity == identity.digest]
+        for run in matching:
+            if store.batch_claim(run.id) is None:
+                return run.id
+        if matching:
+            holders = "; ".join(r.holder.describe() for r in matching if r.holder)
+            raise InputError(
+                f"--resume: every unfinished run of {name} with these options is still running "
+                f"({holders}); wait for it, or run without --resume to start another"
+            )
+        if unfinished:
+            newest = unfinished[0]
+            differences = identity.differences(newest.parts)
+            shown = "; ".join(differences[:4])
+            if len(differences) > 4:
+                shown += f"; and {len(differences) - 4} more"
+            raise InputError(
+                f"--resume: the unfinished run of {name} from "
+                f"{newest.created_at.isoformat(timespec='seconds')} differs: {shown}; "
+                "run with the same options to resume it, or without --resume to start afresh"
+            )
+        notice(f"--resume: no unfinished run of {name} to resume; starting a new run")
+    return store.batch_start(source, identity.digest, identity.parts)
 
 
 def run_batch(
@@ -469,18 +608,49 @@ def run_batch(
     out: Path,
     fmt: str,
     progress: Callable[[int, int], None] | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> Summary:
-    """Process every row of ``path`` and write the report to ``out``; returns the summary."""
+    """Process every row of ``path`` and write the report to ``out``; returns the summary.
+    ``notice`` receives remarks for a person (default: none are shown)."""
     started = datetime.now(UTC)
     header, rows = read_rows(path)
     fields = column_map(header, options.mapping)
-    run = run_id(path, options)
     store = verifier.store
-    if not options.resume:
-        store.batch_clear(run)
+    identity = run_identity(path, verifier, options)
+    run = _open_run(
+        store, str(path.resolve()), identity, options.resume, notice or (lambda _: None)
+    )
+    finished = False
+    try:
+        summary = _run(run, path, header, rows, fields, verifier, options, started, out, fmt,
+                       progress)  # fmt: skip
+        finished = True
+    finally:
+        if finished:
+            store.batch_finish(run)
+        else:
+            store.batch_release(run)
+    return summary
+
+
+def _run(
+    run: str,
+    path: Path,
+    header: list[str],
+    rows: Iterator[InputRow],
+    fields: Mapping[str, str],
+    verifier: Verifier,
+    options: BatchOptions,
+    started: datetime,
+    out: Path,
+    fmt: str,
+    progress: Callable[[int, int], None] | None,
+) -> Summary:
+    store = verifier.store
     done = store.batch_done(run)
     chunk: list[InputRow] = []
     faults = 0
+    read = 0
 
     def flush() -> None:
         nonlocal faults
@@ -492,6 +662,7 @@ def run_batch(
         chunk.clear()
 
     for row in rows:
+        read += 1
         if row.row in done:
             if progress is not None:
                 progress(1, faults)
@@ -508,9 +679,26 @@ def run_batch(
         started=started,
         finished=datetime.now(UTC),
         synthetic=verifier.demo,
+        run_id=run,
     )
-    results = (RowResult.model_validate_json(r) for r in store.batch_results(run))
-    return write_report(out, fmt, results, info)
+    checkpointed = store.batch_count(run)
+    if checkpointed != read:
+        raise ReportIncomplete(
+            f"{path.name}: {read:,} rows read but {checkpointed:,} checkpointed in run {run}; "
+            "no report was written (run again with --resume)"
+        )
+
+    def every_row() -> Iterator[RowResult]:
+        written = 0
+        for result in store.batch_results(run):
+            written += 1
+            yield RowResult.model_validate_json(result)
+        if written != read:  # raised inside the writer: the partial report is discarded
+            raise ReportIncomplete(
+                f"{path.name}: {read:,} rows read but {written:,} written; no report was written"
+            )
+
+    return write_report(out, fmt, every_row(), info)
 
 
 async def _process(
@@ -523,7 +711,8 @@ async def _process(
                 planned.append((row, [], row.error))
                 continue
             try:
-                planned.append((row, claims_of(row.values, fields, row.row), None))
+                claims = claims_of(row.values, fields, row.row, verifier.knowledge)
+                planned.append((row, claims, None))
             except InputError as bad:
                 planned.append((row, [], bad.message))
         claims = [c for _, row_claims, _ in planned for c in row_claims]

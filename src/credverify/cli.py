@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -204,6 +205,28 @@ def _parse_date(text: str | None, option: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InputError(f"{option}: expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+_DURATION = re.compile(r"\s*(\d+)\s*([smhdw])\s*", re.IGNORECASE)
+_DURATION_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def _parse_duration(text: str | None, option: str) -> timedelta | None:
+    """``30m``, ``12h``, ``7d``, ``2w``: a whole number and a unit."""
+    if text is None:
+        return None
+    matched = _DURATION.fullmatch(text)
+    if matched is None or int(matched[1]) == 0:
+        raise InputError(
+            f"{option}: expected a positive duration such as 30m, 12h, 7d or 2w, got {text!r}"
+        )
+    return timedelta(**{_DURATION_UNITS[matched[2].lower()]: int(matched[1])})
+
+
+_MAX_AGE_HELP = (
+    "Use a cached answer only if it was retrieved less than this long ago: 30m, 12h, 7d."
+)
+_REFRESH_HELP = "Ignore the cache: ask the sources again and cache the new answers."
 
 
 def _parse_facts(pairs: list[str]) -> dict[str, bool]:
@@ -550,6 +573,8 @@ def lookup(
             help="A document the holder supplied (e.g. a CTPAT certification email); repeatable.",
         ),
     ] = None,
+    max_age: Annotated[str | None, typer.Option("--max-age", help=_MAX_AGE_HELP)] = None,
+    refresh: Annotated[bool, typer.Option("--refresh", help=_REFRESH_HELP)] = False,
 ) -> None:
     """Check one credential against its primary source, and with --to, assess it there.
 
@@ -565,12 +590,15 @@ def lookup(
 
       credverify lookup --scheme us.ctpat --holder "Example Imports Inc" --tier tier-2
       --evidence certification-email.eml
+
+      credverify lookup GB123456789000 --max-age 12h
     """
     from credverify.records import Claim, Target
     from credverify.verifier import Verifier
 
     if identifier is None and (scheme is None or holder is None):
         raise InputError("give an identifier, or --scheme and --holder for a name search")
+    oldest = _parse_duration(max_age, "--max-age")
     kb = _knowledge()
     chosen = scheme or _scheme_of(identifier or "", kb)
     claim = Claim(
@@ -581,7 +609,7 @@ def lookup(
         jurisdiction=issued_in,
         evidence=tuple(_attachment(path) for path in evidence or ()),
     )
-    verifier = Verifier(offline=offline, demo=demo, knowledge=kb)
+    verifier = Verifier(offline=offline, demo=demo, knowledge=kb, max_age=oldest, refresh=refresh)
     if kb.scheme(chosen).kind.value == "screening":
         _screen(verifier, holder or identifier or "", identifier, issued_in, as_json)
         return
@@ -718,7 +746,12 @@ def batch(
         str, typer.Option("--format", help="html, csv, jsonl, xlsx or fhir (default: from --out).")
     ] = "",
     resume: Annotated[
-        bool, typer.Option("--resume", help="Continue a killed run of the same file.")
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue the unfinished run of this file with the same options "
+            "(if they differ, stop and say how).",
+        ),
     ] = False,
     mapping: Annotated[
         list[str] | None,
@@ -739,6 +772,8 @@ def batch(
             "--demo", help="Offline, with the SYNTHETIC demo registry in place of the live ones."
         ),
     ] = False,
+    max_age: Annotated[str | None, typer.Option("--max-age", help=_MAX_AGE_HELP)] = None,
+    refresh: Annotated[bool, typer.Option("--refresh", help=_REFRESH_HELP)] = False,
 ) -> None:
     """Verify, screen and assess every row of a supplier list or clinician roster, and report.
 
@@ -749,6 +784,8 @@ def batch(
       credverify batch suppliers.xlsx --to US --out checked.csv --map "Vendor=holder"
 
       credverify batch roster.csv --to US-TX --activity telehealth:psychology --resume
+
+      credverify batch suppliers.csv --to NL --max-age 7d
     """
     from credverify.batch import BatchOptions
     from credverify.records import Target
@@ -763,6 +800,7 @@ def batch(
     if fail_on not in (None, "blocker", "warning"):
         raise InputError(f"--fail-on: expected blocker or warning, got {fail_on!r}")
     target_out = out or Path(f"report.{'json' if chosen == 'fhir' else chosen}")
+    oldest = _parse_duration(max_age, "--max-age")
     overrides = {}
     for pair in mapping or []:
         column, _, field_name = pair.partition("=")
@@ -779,7 +817,10 @@ def batch(
         mapping=overrides,
         resume=resume,
     )
-    verifier = Verifier(offline=offline, demo=demo, knowledge=kb)
+    verifier = Verifier(
+        offline=offline, demo=demo, knowledge=kb, max_age=oldest, refresh=refresh,
+        as_of=options.as_of,
+    )  # fmt: skip
     if demo:
         stderr.print("[bold red]DEMO[/]: offline, against the SYNTHETIC demo registry")
     summary = _run_with_progress(file, verifier, options, target_out, chosen)
@@ -819,7 +860,10 @@ def _run_with_progress(file: Path, verifier: Any, options: Any, out: Path, fmt: 
             speed = bar.tasks[0].speed
             bar.update(task, rate=f"{speed:,.0f}" if speed else "-")
 
-        return run_batch(file, verifier, options, out=out, fmt=fmt, progress=advance)
+        def notice(message: str) -> None:
+            stderr.print(message, markup=False, soft_wrap=True)
+
+        return run_batch(file, verifier, options, out=out, fmt=fmt, progress=advance, notice=notice)
 
 
 def _count_rows(file: Path) -> int | None:

@@ -15,7 +15,9 @@ of credverify.
     │   └── UnknownName (LookupError)              an unknown scheme, adapter, rule or activity
     ├── AbortError                                 stop the run
     │   ├── KnowledgeBaseError                     a registries/ file is malformed
-    │   └── ConfigurationError                     bad settings (base URL, store path...)
+    │   ├── ConfigurationError                     bad settings (base URL, store path...)
+    │   └── StoreUnavailable                       the store is locked too long, or full
+    ├── ReportIncomplete                           a report would miss rows: exit code 3
     └── LookupFailed                               this lookup failed; carry on with the next
         ├── RegistryUnavailable (ConnectionError)  connection refused, DNS, 5xx after retries
         ├── RegistryTimeout (TimeoutError)         connect or read timeout after retries
@@ -50,6 +52,8 @@ __all__ = [
     "Refused",
     "RegistryTimeout",
     "RegistryUnavailable",
+    "ReportIncomplete",
+    "StoreUnavailable",
     "UnknownName",
     "UnknownWording",
 ]
@@ -125,6 +129,19 @@ class KnowledgeBaseError(AbortError):
 
 class ConfigurationError(AbortError):
     default_message = "the configuration is not valid"
+
+
+class StoreUnavailable(AbortError):
+    """The store cannot be written: another process holds its write lock past the busy timeout,
+    or the disk is full. Nothing committed is lost; the message says which file and what to do."""
+
+    default_message = "the credverify store cannot be written"
+
+
+class ReportIncomplete(CredverifyError):
+    """A batch report would not hold every input row: the run fails instead of reporting short."""
+
+    default_message = "the report does not hold every input row"
 
 
 class LookupFailed(CredverifyError):

@@ -51,6 +51,7 @@ __all__ = [
     "SchemeKind",
     "Tier",
     "bundled_registries_dir",
+    "fingerprint",
     "load",
 ]
 
@@ -781,3 +782,37 @@ def _suggest(name: str, choices: Iterable[str]) -> list[str]:
 def _unknown(kind: str, name: str, choices: Iterable[str]) -> str:
     hint = _suggest(name, choices)
     return f"unknown {kind} {name!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
+
+
+def fingerprint(kb: KnowledgeBase) -> str:
+    """A sha256 (hex) of the knowledge base a verdict was reached with: every bundled
+    ``registries/`` file, then every file of the overrides directory, each by its path inside
+    its folder and its content, in path order. Two knowledge bases with the same files have the
+    same fingerprint wherever they are installed; any change to a rule, a scheme or the demo
+    registry changes it."""
+    import hashlib
+
+    bundled = bundled_registries_dir().resolve()
+    roots = [("bundled", bundled)]
+    for source in kb.sources:
+        path = source.resolve()
+        if path.is_relative_to(bundled):
+            continue
+        # An override file sits at the root of its folder or one level down (schemes/...).
+        root = (
+            path.parent.parent if path.parent.name in ("schemes", "arrangements") else path.parent
+        )
+        if ("overrides", root) not in roots:
+            roots.append(("overrides", root))
+    digest = hashlib.sha256()
+    for label, root in roots:
+        files = sorted(
+            p
+            for p in root.rglob("*")
+            if p.is_file()
+            and not any(part.startswith((".", "__")) for part in p.relative_to(root).parts)
+        )
+        for path in files:
+            name = f"{label}/{path.relative_to(root).as_posix()}"
+            digest.update(f"{name}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode())
+    return digest.hexdigest()

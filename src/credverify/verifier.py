@@ -15,13 +15,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from credverify.adapters.base import Adapter, AdapterKind, Answer, Query, adapter_class, plugins
 from credverify.adapters.http import Http
 from credverify.adapters.text import today
-from credverify.errors import InvalidIdentifier, LookupFailed, OfflineMiss
+from credverify.errors import InputError, InvalidIdentifier, LookupFailed, OfflineMiss
 from credverify.identifiers import kind as identifier_kind
 from credverify.knowledge import KnowledgeBase, Scheme
 from credverify.knowledge import load as load_knowledge
@@ -39,7 +39,7 @@ from credverify.records import (
     ScreeningResult,
     Target,
 )
-from credverify.store import Store
+from credverify.store import CacheKey, Store
 
 __all__ = ["DEMO_ADAPTER", "Verifier"]
 
@@ -92,11 +92,24 @@ class Verifier:
         thresholds: Thresholds | None = None,
         http: Http | None = None,
         as_of: date | None = None,
+        max_age: timedelta | None = None,
+        refresh: bool = False,
     ) -> None:
+        """``max_age``: a cached answer retrieved longer ago than this is not used (offline, the
+        lookup is then ``unverifiable``); ``refresh``: never answer from the cache, ask the
+        source and cache the new answer (impossible offline)."""
         # The demo registry stands in for every live source, offline, and never mixes with them.
         self.demo = demo
         offline = offline or demo
         self.offline = offline
+        if refresh and offline:
+            raise InputError(
+                "--refresh asks the sources again, which --offline and --demo forbid: drop one"
+            )
+        if max_age is not None and max_age <= timedelta(0):
+            raise InputError(f"--max-age must be a positive duration, got {max_age}")
+        self.max_age = max_age
+        self.refresh = refresh
         self.knowledge = knowledge or load_knowledge(registries)
         self.store = store if isinstance(store, Store) else Store(store)
         self.http = http or Http(self.store, offline=offline)
@@ -283,8 +296,12 @@ class Verifier:
             local = plan.adapter.kind in (AdapterKind.SNAPSHOT, AdapterKind.ATTESTATION)
             cached = (
                 None
-                if local
-                else self.store.cache_get(plan.adapter.id, plan.key[1], allow_stale=self.offline)
+                if local or self.refresh
+                else self.store.cache_get(
+                    _cache_key(plan.adapter, plan.key[1]),
+                    allow_stale=self.offline,
+                    max_age=self.max_age,
+                )
             )
             if local:
                 to_ask.setdefault(plan.adapter.id, []).append(plan)
@@ -293,7 +310,8 @@ class Verifier:
                     Answer.from_json(cached.payload), None, True, cached.retrieved_at
                 )
             elif self.offline:
-                miss = OfflineMiss("offline, and no cached evidence for this lookup")
+                younger = f" younger than {self.max_age}" if self.max_age is not None else ""
+                miss = OfflineMiss(f"offline, and no cached evidence{younger} for this lookup")
                 results[plan.key] = _Result(None, miss)
             else:
                 to_ask.setdefault(plan.adapter.id, []).append(plan)
@@ -311,7 +329,7 @@ class Verifier:
                     results[plan.key] = _Result(answer, None, False, now)
                     continue
                 self.store.cache_put(
-                    adapter_id, plan.key[1], answer.to_json(), ttl=adapter.cache_ttl,
+                    _cache_key(adapter, plan.key[1]), answer.to_json(), ttl=adapter.cache_ttl,
                     retrieved_at=now,
                 )  # fmt: skip
                 results[plan.key] = _Result(answer, None, False, now)
@@ -523,6 +541,11 @@ def _outside_period(record: RegistryRecord, as_of: date) -> str:
             f"after {as_of.isoformat()}"
         )
     return ""
+
+
+def _cache_key(adapter: Adapter, request: str) -> CacheKey:
+    """What decides a cached answer: the adapter, its parser, the endpoint asked, the request."""
+    return CacheKey(adapter.id, adapter.parser_version, adapter.endpoint_id, request)
 
 
 def _best_of(scores: list[NameScore]) -> NameScore:
