@@ -265,10 +265,11 @@ class _BrotliStage:
     def feed(self, data: bytes) -> Iterator[bytes]:
         try:
             piece = self._decompressor.process(data, output_buffer_limit=DECODE_STEP)
-            while True:
-                if piece:
-                    yield piece
-                if self._decompressor.can_accept_more_data():
+            # Output may still be pending even when can_accept_more_data() says True: drain
+            # until a call yields nothing.
+            while piece:
+                yield piece
+                if self._decompressor.is_finished():
                     return
                 piece = self._decompressor.process(b"", output_buffer_limit=DECODE_STEP)
         except brotli.error as exc:
