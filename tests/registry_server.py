@@ -63,7 +63,7 @@ def compress(body: bytes, coding: str) -> bytes:
     import brotli  # type: ignore[import-untyped]
 
     if coding == "gzip":
-        return gzip.compress(body)
+        return gzip.compress(body, mtime=0)  # the same bytes every time
     if coding == "deflate":
         return zlib.compress(body)
     if coding == "raw-deflate":
