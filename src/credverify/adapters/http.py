@@ -639,7 +639,8 @@ def same_host_redirect(
         ) from None
     if _origin(target) != _origin(url):
         raise RegistryUnavailable(
-            f"the registry redirected to another host ({redact(str(target), secret_names)}); "
+            f"the registry redirected (HTTP {response.status_code}) to another host "
+            f"({redact(str(target), secret_names)}); "
             f"only redirects within {_origin_text(url)} are followed"
         )
     return target
