@@ -54,6 +54,43 @@ class Fault:
 Responder = Callable[[Request], Response]
 
 
+def compress(body: bytes, coding: str) -> bytes:
+    """``body`` in a content coding: ``gzip``, ``deflate`` (zlib-wrapped, as RFC 9110 says),
+    ``raw-deflate`` (no wrapper, as some servers send it under ``deflate``) or ``br``."""
+    import gzip
+    import zlib
+
+    import brotli  # type: ignore[import-untyped]
+
+    if coding == "gzip":
+        return gzip.compress(body, mtime=0)  # the same bytes every time
+    if coding == "deflate":
+        return zlib.compress(body)
+    if coding == "raw-deflate":
+        squeezer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+        return squeezer.compress(body) + squeezer.flush()
+    if coding == "br":
+        return bytes(brotli.compress(body, quality=5))  # the default 11 is slow for big bodies
+    raise ValueError(f"unknown coding {coding!r}")
+
+
+def encoded(responder: Responder, coding: str) -> Responder:
+    """``responder`` with every answer's body compressed and labelled with ``Content-Encoding``
+    (``raw-deflate`` goes out labelled ``deflate``)."""
+
+    def answer(request: Request) -> Response:
+        plain = responder(request)
+        label = "deflate" if coding == "raw-deflate" else coding
+        return Response(
+            plain.status,
+            compress(plain.body, coding),
+            plain.content_type,
+            {**plain.headers, "Content-Encoding": label},
+        )
+
+    return answer
+
+
 class RegistryServer:
     """Start with ``with RegistryServer() as server:``; ``server.url`` is the base URL."""
 
@@ -75,6 +112,11 @@ class RegistryServer:
 
     def route(self, method: str, path: str, responder: Responder) -> None:
         self.routes[(method.upper(), path)] = responder
+
+    def encode_routes(self, coding: str) -> None:
+        """Compress every answer of the routes registered so far (see :func:`encoded`)."""
+        for key, responder in list(self.routes.items()):
+            self.routes[key] = encoded(responder, coding)
 
     def fault(self, fault: Fault, times: int = 1) -> None:
         """Apply ``fault`` to the next ``times`` requests, whatever their route."""

@@ -706,7 +706,7 @@ def registries_sync(
       credverify registries sync jp.customs.aeo --file aeo-list.csv
     """
     from credverify.adapters.base import available
-    from credverify.adapters.http import Http
+    from credverify.adapters.http import Http, redact
     from credverify.adapters.snapshot import SnapshotAdapter, sync
     from credverify.store import Store
 
@@ -720,7 +720,7 @@ def registries_sync(
     cls = adapters[adapter_id]
     if not issubclass(cls, SnapshotAdapter):
         raise InputError(f"{adapter_id} is a live {cls.kind.value} source, not a snapshot")
-    stderr.print(f"importing {file or url} into {adapter_id}...")
+    stderr.print(f"importing {file or redact(url or '')} into {adapter_id}...", markup=False)
     info = sync(cls(Http(Store())), file=file, url=url)
     stdout.print(
         f"{adapter_id}: {info.rows:,} rows from {info.source} "

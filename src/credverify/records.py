@@ -167,8 +167,19 @@ class Evidence(_Record):
     retrieved_at: datetime
     sha256: str
     media_type: str | None = None
-    size: int = 0
+    size: int = Field(default=0, description="The size of the body as received (as stored).")
     synthetic: bool = False
+    content_encoding: str | None = Field(
+        default=None,
+        description="The body's Content-Encoding as received (e.g. gzip); None if sent as is.",
+    )
+    decoded_sha256: str | None = Field(
+        default=None,
+        description=(
+            "The sha256 of the body once decoded; None when it was sent as is, as sha256 "
+            "(the hash of the stored bytes as received) is then the hash of both forms."
+        ),
+    )
 
     @property
     def ref(self) -> str:

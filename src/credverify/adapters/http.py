@@ -4,8 +4,15 @@ One httpx ``AsyncClient`` per event loop; connect and read timeouts and a total 
 with exponential backoff and full jitter on timeouts, dropped connections, 429 and 5xx (tenacity),
 honouring ``Retry-After`` in both its forms; a rate limit (aiolimiter) and a concurrency cap per
 registry; TLS verified; a user agent that names the project. Every exchange that returns a body is
-kept as evidence: the raw body in the store by sha256, and an :class:`Evidence` record with the
-method, the URL with secrets removed, the status, the UTC time and the media type.
+kept as evidence: the body as received in the store by sha256, and an :class:`Evidence` record with
+the method, the URL with secrets removed, the status, the UTC time, the media type and the content
+encoding.
+
+Bodies are decoded here, chunk by chunk, from every content coding the client asks for (gzip,
+deflate with or without its zlib wrapper, brotli), and the body limit applies to the decoded size:
+a decompression bomb stops as soon as its output passes the limit, without ever holding more than
+the limit in memory. Redirects are followed only on the same scheme, host and port (at most
+:data:`MAX_REDIRECTS`), each hop kept as evidence; a redirect elsewhere is a fault naming the host.
 
 :data:`STATUS_OUTCOMES` and :data:`TRANSPORT_OUTCOMES` are the single table from what went wrong to
 what the caller sees. Every fault becomes a :class:`~credverify.errors.LookupFailed` whose message
@@ -18,13 +25,15 @@ import asyncio
 import hashlib
 import logging
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import brotli  # type: ignore[import-untyped]  # brotli-stubs lacks 1.2's bounded output
 import httpx
 from aiolimiter import AsyncLimiter
 from tenacity import (
@@ -49,9 +58,52 @@ if TYPE_CHECKING:
     from credverify.adapters.base import Adapter
     from credverify.store import Store
 
-__all__ = ["STATUS_OUTCOMES", "TRANSPORT_OUTCOMES", "USER_AGENT", "Exchange", "Http"]
+__all__ = [
+    "ACCEPT_ENCODING",
+    "MAX_REDIRECTS",
+    "REDIRECT_STATUSES",
+    "SECRET_PARAMS",
+    "STATUS_OUTCOMES",
+    "TRANSPORT_OUTCOMES",
+    "USER_AGENT",
+    "ContentDecoder",
+    "Exchange",
+    "Http",
+    "redact",
+    "same_host_redirect",
+]
 
 USER_AGENT = f"credverify/{__version__} (credential verification; python-httpx)"
+
+# Exactly the codings ContentDecoder undoes: httpx would also offer zstd whenever the zstandard
+# package happens to be installed, and an answer in it would then be a fault.
+ACCEPT_ENCODING = "gzip, deflate, br"
+
+# Query parameters whose values are secrets wherever they appear (compared case-insensitively);
+# redact() always removes them, in addition to the names a caller passes.
+SECRET_PARAMS = frozenset(
+    {
+        "access_token",
+        "api_key",
+        "api-key",
+        "apikey",
+        "client_secret",
+        "key",
+        "password",
+        "secret",
+        "sig",
+        "signature",
+        "token",
+        "x-amz-security-token",
+        "x-amz-signature",
+        "x-goog-signature",
+    }
+)
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
+# Largest piece a decoder produces at a time, so memory stays flat whatever the ratio.
+DECODE_STEP = 64 * 1024
 
 # HTTP status -> (error raised, what to tell the user, retry?). Statuses not listed: other 4xx are
 # not retried, other 5xx are.
@@ -113,16 +165,26 @@ logging.getLogger("httpx").addFilter(_RedactUrls())
 
 @dataclass(frozen=True)
 class Exchange:
-    """A completed HTTP exchange with an accepted status, and its evidence."""
+    """A completed HTTP exchange with an accepted status, and its evidence.
+
+    ``body`` is the decoded body; the store keeps the bytes as received (``evidence.sha256``).
+    ``redirects`` holds the evidence of the same-host redirects that led here, in order.
+    """
 
     status_code: int
     headers: httpx.Headers
     body: bytes
     evidence: Evidence
+    redirects: tuple[Evidence, ...] = ()
 
     @property
     def media_type(self) -> str:
         return str(self.headers.get("content-type", "")).split(";")[0].strip().lower()
+
+    @property
+    def trail(self) -> tuple[Evidence, ...]:
+        """The evidence of every hop, redirects first, this exchange last."""
+        return (*self.redirects, self.evidence)
 
     def json(self) -> Any:
         import json
@@ -131,8 +193,149 @@ class Exchange:
             return json.loads(self.body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise LayoutChanged(
-                f"layout changed: the answer is not JSON ({exc})", evidence=(self.evidence,)
+                f"layout changed: the answer is not JSON ({exc})", evidence=self.trail
             ) from None
+        except RecursionError:
+            raise LayoutChanged(
+                "layout changed: the answer nests JSON deeper than the parser can follow",
+                evidence=self.trail,
+            ) from None
+
+
+class _Stage(Protocol):
+    """One content coding undone incrementally: pieces of at most DECODE_STEP bytes."""
+
+    def feed(self, data: bytes) -> Iterator[bytes]: ...
+
+    def finish(self) -> Iterator[bytes]: ...
+
+
+class _ZlibStage:
+    """gzip, or deflate with or without its zlib wrapper (servers send both; browsers take both,
+    see https://www.rfc-editor.org/rfc/rfc9110#section-8.4.1.2)."""
+
+    def __init__(self, coding: str) -> None:
+        self.coding = coding
+        self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS) if coding == "gzip" else None
+        self._head = b""
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        if self._inflater is None:
+            # The zlib wrapper is told apart by its two-byte header (RFC 1950 section 2.2).
+            self._head += data
+            if len(self._head) < 2:
+                return
+            data, self._head = self._head, b""
+            wrapped = data[0] & 0x0F == 8 and int.from_bytes(data[:2], "big") % 31 == 0
+            self._inflater = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+        while True:
+            try:
+                piece = self._inflater.decompress(data, DECODE_STEP)
+            except zlib.error as exc:
+                raise _corrupt(self.coding, str(exc)) from None
+            if piece:
+                yield piece
+            data = self._inflater.unconsumed_tail
+            if self._inflater.eof:
+                rest = data or self._inflater.unused_data
+                if not rest:
+                    return
+                if self.coding != "gzip":
+                    raise _corrupt(self.coding, "data after the end of the stream")
+                # A gzip body may hold several members, one after the other (RFC 1952).
+                self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                data = rest
+            elif not data and len(piece) < DECODE_STEP:
+                return
+
+    def finish(self) -> Iterator[bytes]:
+        if self._inflater is None or not self._inflater.eof:
+            raise _corrupt(self.coding, "the stream ends before its end marker")
+        return iter(())
+
+
+class _BrotliStage:
+    """brotli (https://www.rfc-editor.org/rfc/rfc7932), bounded by ``output_buffer_limit``."""
+
+    coding = "br"
+
+    def __init__(self) -> None:
+        self._decompressor = brotli.Decompressor()
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        try:
+            piece = self._decompressor.process(data, output_buffer_limit=DECODE_STEP)
+            # Output may still be pending even when can_accept_more_data() says True: drain
+            # until a call yields nothing.
+            while piece:
+                yield piece
+                if self._decompressor.is_finished():
+                    return
+                piece = self._decompressor.process(b"", output_buffer_limit=DECODE_STEP)
+        except brotli.error as exc:
+            raise _corrupt(self.coding, str(exc) or "invalid data") from None
+
+    def finish(self) -> Iterator[bytes]:
+        if not self._decompressor.is_finished():
+            raise _corrupt(self.coding, "the stream ends before its end marker")
+        return iter(())
+
+
+def _corrupt(coding: str, why: str) -> LayoutChanged:
+    return LayoutChanged(f"layout changed: the answer's {coding} data is corrupt ({why})")
+
+
+class ContentDecoder:
+    """Undoes a ``Content-Encoding`` incrementally, never yielding more than DECODE_STEP bytes at
+    a time, so a caller that counts the pieces can stop a decompression bomb early.
+
+    Codings are undone in the reverse of the order they were applied (RFC 9110 section 8.4);
+    ``identity`` is none at all. An unknown coding or corrupt data raises LayoutChanged.
+    """
+
+    def __init__(self, content_encoding: str | None) -> None:
+        codings = [c.strip().lower() for c in (content_encoding or "").split(",") if c.strip()]
+        self.codings = tuple(c for c in codings if c != "identity")
+        """The codings as the server applied them, e.g. ``("gzip",)``; empty for none."""
+        self._received = 0
+        self._stages: list[_Stage] = []
+        for coding in reversed(self.codings):
+            if coding in ("gzip", "x-gzip", "deflate"):
+                self._stages.append(_ZlibStage("deflate" if coding == "deflate" else "gzip"))
+            elif coding == "br":
+                self._stages.append(_BrotliStage())
+            else:
+                raise LayoutChanged(
+                    f"layout changed: the answer is encoded as {coding!r}, which credverify "
+                    f"does not decode (it asks for {ACCEPT_ENCODING})"
+                )
+
+    @property
+    def content_encoding(self) -> str | None:
+        """The codings as one header value, or None for a body sent as is."""
+        return ", ".join(self.codings) or None
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        """The decoded pieces that ``data``, the next received bytes, makes available."""
+        self._received += len(data)
+        return _through(self._stages, data)
+
+    def finish(self) -> Iterator[bytes]:
+        """The last pieces; raises LayoutChanged if a stream stopped before its end."""
+        if not self._received:
+            return  # an empty body (a redirect, a 204) is empty whatever its header says
+        for position, stage in enumerate(self._stages):
+            for piece in stage.finish():
+                yield from _through(self._stages[position + 1 :], piece)
+
+
+def _through(stages: list[_Stage], data: bytes) -> Iterator[bytes]:
+    if not stages:
+        if data:
+            yield data
+        return
+    for piece in stages[0].feed(data):
+        yield from _through(stages[1:], piece)
 
 
 class _Retry(Exception):
@@ -187,7 +390,7 @@ class Http:
         if state is None:
             client = httpx.AsyncClient(
                 timeout=self.timeout,
-                headers={"User-Agent": USER_AGENT},
+                headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
                 verify=True,
                 follow_redirects=False,
                 transport=self._transport,
@@ -300,26 +503,45 @@ class Http:
         evidence: list[Evidence],
     ) -> Exchange:
         client = self._state().client
-        try:
-            request = client.build_request(
-                method, url, content=content, json=json_body, params=params, headers=headers
-            )
-            response = await client.send(request, stream=True)
+        hops: list[Evidence] = []
+        request = client.build_request(
+            method, url, content=content, json=json_body, params=params, headers=headers
+        )
+        while True:
             try:
-                body = await self._read_limited(response)
-            finally:
-                await response.aclose()
-        except httpx.TransportError as exc:
-            for transport_error, failure_kind, why in TRANSPORT_OUTCOMES:
-                if isinstance(exc, transport_error):
-                    raise _Retry(failure_kind(why)) from None
-            raise  # pragma: no cover - TRANSPORT_OUTCOMES ends with the base class
-        record = self._evidence(adapter, method, str(request.url), response, body, secret_names)
-        evidence.append(record)
-        if response.status_code in accepted or (
-            accept_if is not None and accept_if(response.status_code, body)
-        ):
-            return Exchange(response.status_code, response.headers, body, record)
+                response = await client.send(request, stream=True)
+                try:
+                    received, body, coding = await self._read_limited(response)
+                finally:
+                    await response.aclose()
+            except httpx.TransportError as exc:
+                for transport_error, failure_kind, why in TRANSPORT_OUTCOMES:
+                    if isinstance(exc, transport_error):
+                        raise _Retry(failure_kind(why)) from None
+                raise  # pragma: no cover - TRANSPORT_OUTCOMES ends with the base class
+            except LookupFailed as fault:
+                raise type(fault)(fault.message, evidence=tuple(evidence)) from None
+            record = self._evidence(
+                adapter, request, response, received, body, coding, secret_names
+            )
+            evidence.append(record)
+            if response.status_code in accepted or (
+                accept_if is not None and accept_if(response.status_code, body)
+            ):
+                return Exchange(response.status_code, response.headers, body, record, tuple(hops))
+            if response.status_code not in REDIRECT_STATUSES or "location" not in response.headers:
+                break
+            if len(hops) == MAX_REDIRECTS:
+                raise RegistryUnavailable(
+                    f"the registry redirected more than {MAX_REDIRECTS} times",
+                    evidence=tuple(evidence),
+                )
+            hops.append(record)
+            try:
+                target = same_host_redirect(request.url, response, secret_names)
+            except LookupFailed as fault:
+                raise type(fault)(fault.message, evidence=tuple(evidence)) from None
+            request = _redirect_request(client, request, response.status_code, target)
         failure_type, reason, retry = STATUS_OUTCOMES.get(
             response.status_code,
             (
@@ -340,46 +562,120 @@ class Http:
             )
         raise _Retry(failure, retry_after)
 
-    async def _read_limited(self, response: httpx.Response) -> bytes:
-        chunks: list[bytes] = []
-        size = 0
+    async def _read_limited(self, response: httpx.Response) -> tuple[bytes, bytes, str | None]:
+        """The body as received, decoded, and its content coding; the limit applies to both
+        sizes, and stops a decompression bomb at the first piece past it."""
+        decoder = ContentDecoder(response.headers.get("content-encoding"))
+        coding = decoder.content_encoding
+        received: list[bytes] = []
+        decoded: list[bytes] = []
+        received_size = decoded_size = 0
+
+        def keep(pieces: Iterable[bytes]) -> None:
+            nonlocal decoded_size
+            for piece in pieces:
+                decoded_size += len(piece)
+                if decoded_size > self.max_body:
+                    raise LookupFailed(
+                        f"the answer decodes ({coding}) to more than the {self.max_body:,} "
+                        "byte limit"
+                    )
+                decoded.append(piece)
+
         async for chunk in response.aiter_raw():
-            size += len(chunk)
-            if size > self.max_body:
+            received_size += len(chunk)
+            if received_size > self.max_body:
                 raise LookupFailed(f"the answer is larger than the {self.max_body:,} byte limit")
-            chunks.append(chunk)
-        return b"".join(chunks)
+            received.append(chunk)
+            if coding is not None:
+                keep(decoder.feed(chunk))
+        raw = b"".join(received)
+        if coding is None:
+            return raw, raw, None
+        keep(decoder.finish())
+        return raw, b"".join(decoded), coding
 
     def _evidence(
         self,
         adapter: Adapter,
-        method: str,
-        url: str,
+        request: httpx.Request,
         response: httpx.Response,
+        received: bytes,
         body: bytes,
+        coding: str | None,
         secret_names: frozenset[str],
     ) -> Evidence:
         media_type = response.headers.get("content-type", "").split(";")[0].strip() or None
         sha256 = (
-            self.store.put_blob(body, media_type)
+            self.store.put_blob(received, media_type)
             if self.store is not None
-            else hashlib.sha256(body).hexdigest()
+            else hashlib.sha256(received).hexdigest()
         )
         return Evidence(
             adapter=adapter.id,
-            method=method,
-            url=redact(url, secret_names),
+            method=request.method,
+            url=redact(str(request.url), secret_names),
             status_code=response.status_code,
             retrieved_at=datetime.now(UTC),
             sha256=sha256,
             media_type=media_type,
-            size=len(body),
+            size=len(received),
+            content_encoding=coding,
+            decoded_sha256=hashlib.sha256(body).hexdigest() if coding is not None else None,
         )
 
 
-def redact(url: str, secret_names: Iterable[str]) -> str:
-    """The URL without user info and with the values of secret query parameters removed."""
-    names = {n.lower() for n in secret_names}
+def same_host_redirect(
+    url: httpx.URL, response: httpx.Response, secret_names: Iterable[str] = ()
+) -> httpx.URL:
+    """Where a redirect leads, if it stays on the scheme, host and port of ``url``; a redirect
+    elsewhere raises RegistryUnavailable naming the other place, secrets removed."""
+    location = response.headers.get("location", "")
+    try:
+        target = url.join(location)
+    except httpx.InvalidURL:
+        raise RegistryUnavailable(
+            f"the registry redirected to an unusable location ({location[:80]!r})"
+        ) from None
+    if _origin(target) != _origin(url):
+        raise RegistryUnavailable(
+            f"the registry redirected (HTTP {response.status_code}) to another host "
+            f"({redact(str(target), secret_names)}); "
+            f"only redirects within {_origin_text(url)} are followed"
+        )
+    return target
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    default_ports = {"http": 80, "https": 443}
+    return url.scheme, url.host.lower(), url.port or default_ports.get(url.scheme)
+
+
+def _origin_text(url: httpx.URL) -> str:
+    return f"{url.scheme}://{url.netloc.decode('ascii').rpartition('@')[2]}"
+
+
+def _redirect_request(
+    client: httpx.AsyncClient, request: httpx.Request, status: int, target: httpx.URL
+) -> httpx.Request:
+    """The next request of a redirect: 303 (and 301/302 after a POST, as browsers do) become a
+    GET without a body; 307 and 308 repeat the method and the body
+    (https://www.rfc-editor.org/rfc/rfc9110#section-15.4)."""
+    headers = httpx.Headers(request.headers)
+    del headers["host"]
+    if status == 303 or (status in (301, 302) and request.method == "POST"):
+        for name in ("content-length", "content-type", "transfer-encoding"):
+            headers.pop(name, None)
+        return client.build_request(
+            "HEAD" if request.method == "HEAD" else "GET", target, headers=headers
+        )
+    return client.build_request(request.method, target, content=request.content, headers=headers)
+
+
+def redact(url: str, secret_names: Iterable[str] = ()) -> str:
+    """The URL without user info and with the values of secret query parameters removed: those
+    named, and always every one in :data:`SECRET_PARAMS`."""
+    names = SECRET_PARAMS | {n.lower() for n in secret_names}
     parts = urlsplit(url)
     query = urlencode(
         [

@@ -16,8 +16,9 @@ import csv
 import hashlib
 import json
 import tempfile
+import time
 from abc import abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -25,6 +26,15 @@ from typing import Any, ClassVar
 import httpx
 
 from credverify.adapters.base import Adapter, AdapterKind, Answer, Query
+from credverify.adapters.http import (
+    ACCEPT_ENCODING,
+    MAX_REDIRECTS,
+    REDIRECT_STATUSES,
+    USER_AGENT,
+    ContentDecoder,
+    redact,
+    same_host_redirect,
+)
 from credverify.errors import InputError, LookupFailed
 from credverify.matching import NameIndex, normalise_name
 from credverify.records import Evidence, RegistryRecord
@@ -154,32 +164,94 @@ def detect_encoding(head: bytes) -> str:
     return str(best.encoding)
 
 
+# A registry file is a few MB to some tens of MB (the LEIE CSV is about 15 MB); far more is
+# something else.
+DOWNLOAD_LIMIT = 200_000_000
+DOWNLOAD_DEADLINE = 600.0
+
+
 def sync(
-    adapter: SnapshotAdapter, *, file: Path | None = None, url: str | None = None
+    adapter: SnapshotAdapter,
+    *,
+    file: Path | None = None,
+    url: str | None = None,
+    max_bytes: int = DOWNLOAD_LIMIT,
+    deadline: float = DOWNLOAD_DEADLINE,
 ) -> SnapshotInfo:
-    """Import a registry file (a local path or a URL) as the adapter's active snapshot."""
+    """Import a registry file (a local path or a URL) as the adapter's active snapshot.
+
+    A download stops with InputError past ``max_bytes`` (decoded) or ``deadline`` seconds in
+    all; the URL is kept and shown without its secrets.
+    """
     if (file is None) == (url is None):
         raise InputError("give exactly one of --file or --url")
     if url is not None:
         with tempfile.TemporaryDirectory() as folder:
             downloaded = Path(folder) / "snapshot"
-            _download(url, downloaded)
-            return _import(adapter, downloaded, url)
+            _download(url, downloaded, max_bytes=max_bytes, deadline=deadline)
+            return _import(adapter, downloaded, redact(url))
     assert file is not None
     if not file.is_file():
         raise InputError(f"{file}: no such file")
     return _import(adapter, file, str(file.resolve()))
 
 
-def _download(url: str, target: Path) -> None:
+def _download(url: str, target: Path, *, max_bytes: int, deadline: float) -> None:
+    """Fetch ``url`` into ``target``, decoded, under the same redirect rule as lookups."""
+    shown = redact(url)
+    started = time.monotonic()
+
+    def check_deadline() -> None:
+        if time.monotonic() - started > deadline:
+            raise InputError(f"{shown}: the download took longer than {deadline:g} s")
+
+    timeout = httpx.Timeout(min(60.0, deadline), connect=min(10.0, deadline))
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING}
     try:
-        with httpx.stream("GET", url, timeout=60, follow_redirects=True) as response:
-            response.raise_for_status()
-            with target.open("wb") as out:
-                for chunk in response.iter_bytes():
-                    out.write(chunk)
+        with httpx.Client(timeout=timeout, headers=headers, follow_redirects=False) as client:
+            location = httpx.URL(url)
+            for _ in range(MAX_REDIRECTS + 1):
+                with client.stream("GET", location) as response:
+                    if response.status_code in REDIRECT_STATUSES and "location" in response.headers:
+                        location = same_host_redirect(location, response)
+                        check_deadline()
+                        continue
+                    if response.status_code != 200:
+                        raise InputError(
+                            f"{shown}: cannot download the registry file: "
+                            f"HTTP {response.status_code}"
+                        )
+                    decoder = ContentDecoder(response.headers.get("content-encoding"))
+                    size = 0
+                    with target.open("wb") as out:
+                        for piece in _pieces(response, decoder, check_deadline):
+                            size += len(piece)
+                            if size > max_bytes:
+                                raise InputError(
+                                    f"{shown}: the registry file is larger than the "
+                                    f"{max_bytes:,} byte cap"
+                                )
+                            out.write(piece)
+                    return
+            raise InputError(f"{shown}: redirected more than {MAX_REDIRECTS} times")
+    except httpx.InvalidURL:
+        raise InputError(f"{shown}: not a usable URL") from None
+    except httpx.TimeoutException:
+        raise InputError(f"{shown}: cannot download the registry file: timed out") from None
     except httpx.HTTPError as exc:
-        raise InputError(f"{url}: cannot download the registry file: {exc}") from None
+        # httpx's transport messages name the fault (refused, reset, protocol), never the URL.
+        raise InputError(f"{shown}: cannot download the registry file: {exc}") from None
+    except LookupFailed as failure:
+        raise InputError(f"{shown}: {failure.message}") from None
+
+
+def _pieces(
+    response: httpx.Response, decoder: ContentDecoder, check_deadline: Callable[[], None]
+) -> Iterator[bytes]:
+    for chunk in response.iter_raw():
+        check_deadline()
+        yield from decoder.feed(chunk)
+    yield from decoder.finish()
 
 
 def _import(adapter: SnapshotAdapter, path: Path, source: str) -> SnapshotInfo:
