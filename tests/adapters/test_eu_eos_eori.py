@@ -280,7 +280,7 @@ def test_an_answer_for_a_different_eori_is_a_fault_for_that_query(
     assert isinstance(found, Answer)
     assert found.records[0].identifier == WITH_NAME
     assert isinstance(other, LayoutChanged)
-    assert "the registry answered for a different EORI" in other.message
+    assert "the registry answered for a different identifier" in other.message
     assert "DE9000000000010" in other.message
 
 
@@ -316,9 +316,9 @@ def test_a_429_with_retry_after_is_retried_then_answered(eos: RegistryServer) ->
     [
         (
             Response(200, b"<html>maintenance</html>", "text/html"),
-            "expected SOAP XML, got text/html",
+            "EOS sent text/html, expected SOAP XML",
         ),
-        (Response(200, b"<S:Envelope", SOAP_XML), "not well-formed XML"),
+        (Response(200, b"<S:Envelope", SOAP_XML), "XML that is not well-formed"),
         (
             Response(
                 200,
@@ -329,7 +329,7 @@ def test_a_429_with_retry_after_is_retried_then_answered(eos: RegistryServer) ->
         ),
         (
             Response(200, soap_response(result(WITH_NAME, "2", "Pending")), SOAP_XML),
-            "unknown status '2' (Pending)",
+            "unknown EOS EORI status wording '2' (known: 0, 1)",
         ),
     ],
 )

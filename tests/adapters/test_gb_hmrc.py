@@ -154,14 +154,14 @@ def test_an_answer_for_a_different_eori_is_a_fault_for_that_query(
     assert isinstance(found, Answer)
     assert found.records[0].holder == "Synthetic Trading Ltd"
     assert isinstance(echoed, LayoutChanged)
-    assert "the registry answered for a different EORI" in echoed.message
+    assert "the registry answered for a different identifier" in echoed.message
     assert "GB100200306066" in echoed.message
     assert echoed.evidence
 
 
 def test_an_answer_that_leaves_out_an_eori_is_a_fault(registry_server: RegistryServer) -> None:
     registry_server.route("POST", PATH, lambda _: Response(200, b"[]"))
-    with pytest.raises(LayoutChanged, match="different EORI"):
+    with pytest.raises(LayoutChanged, match="different identifier"):
         lookup(registry_server, WITH_NAME)
 
 
@@ -256,13 +256,13 @@ def test_a_passing_500_is_retried_away(hmrc: RegistryServer) -> None:
     [
         (
             Response(200, b"<html>Service maintenance</html>", "text/html"),
-            "expected JSON, got text/html",
+            "HMRC sent text/html, expected JSON",
         ),
-        (Response(200, b'{"eoris": []}'), "not an array of EORI checks"),
+        (Response(200, b'{"eoris": []}'), "other than an array of EORI checks"),
         (Response(200, b"[{"), "not JSON"),
         (
             Response(200, json.dumps([{"eori": WITH_NAME, "valid": "yes"}]).encode()),
-            "no boolean 'valid'",
+            "without a boolean 'valid'",
         ),
     ],
 )
