@@ -409,13 +409,11 @@ def test_only_a_return_carrying_just_its_request_date_is_not_found(
     ("body", "error", "words"),
     [
         pytest.param(
-            re.sub(rb"<return>.*</return>", b"<return/>", fixture("found.xml")),
+            fixture("empty-return.xml"),
             LayoutChanged, "no result and not just its requestDate", id="empty return",
         ),
         pytest.param(
-            found_with(b"</result></return>", b"</result></results></return>").replace(
-                b"<result>", b"<results><result>"
-            ),
+            fixture("wrapped-results.xml"),
             UnknownWording, "element wording 'results'", id="results wrapped anew",
         ),
         pytest.param(
