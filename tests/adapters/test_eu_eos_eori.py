@@ -407,6 +407,10 @@ def test_not_valid_is_not_found_quoting_the_source(eos: RegistryServer) -> None:
             "return element wording 'results'", id="results wrapped anew",
         ),
         pytest.param(
+            result(WITH_NAME, "1", "Not valid", "<status>0</status>"), LayoutChanged,
+            "a result with two status elements", id="two statuses",
+        ),
+        pytest.param(
             "", LayoutChanged, f"asked {WITH_NAME}, no entry for it", id="empty return",
         ),
         pytest.param(

@@ -133,6 +133,8 @@ class EosEoriAdapter(BatchAdapter):
     ) -> tuple[str, Answer | LookupFailed]:
         fields: dict[str, str] = {}
         for key, element in soap.elements(result, RESULT_ELEMENTS):
+            if key in fields:
+                raise self.layout_changed(exchange, f"sent a result with two {key} elements")
             fields[key] = soap.value(element)
         eori = fields.get("eori", "").replace(" ", "").upper()
         status, described = fields.get("status", ""), fields.get("status_descr", "")
