@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import defusedxml.ElementTree as SafeElementTree  # type: ignore[import-untyped]
 import httpx
@@ -19,8 +21,11 @@ from credverify.errors import (
     RateLimited,
     RegistryTimeout,
     RegistryUnavailable,
+    UnknownWording,
 )
-from credverify.records import Claim
+from credverify.records import Check, CheckStatus, Claim
+from credverify.store import Store
+from credverify.verifier import Verifier
 from tests.registry_server import Fault, RegistryServer, Request, Response
 
 ADAPTER_ID = "eu.eos.aeo"
@@ -52,8 +57,16 @@ def serve_happy(server: RegistryServer) -> Claim:
     return Claim(scheme="eu.aeo", tier="AEOF", holder="Synthetic Trading GmbH", jurisdiction="DE")
 
 
+FAST: dict[str, Any] = {
+    "timeout": httpx.Timeout(0.5, connect=0.5),
+    "attempts": 3,
+    "backoff": 0.01,
+    "max_backoff": 0.05,
+}
+
+
 def fast_http() -> Http:
-    return Http(timeout=httpx.Timeout(0.5, connect=0.5), attempts=3, backoff=0.01, max_backoff=0.05)
+    return Http(**FAST)
 
 
 def lookup(server: RegistryServer, query: Query) -> Answer:
@@ -326,7 +339,9 @@ def test_a_truncated_body_is_retried_then_reported(registry_server: RegistryServ
 def test_a_wrong_content_type_is_a_changed_layout(registry_server: RegistryServer) -> None:
     page = Response(200, b"<html><body>Please enable JavaScript</body></html>", "text/html")
     registry_server.route("POST", PATH, lambda _: page)
-    with pytest.raises(LayoutChanged, match="expected SOAP XML, got text/html"):
+    with pytest.raises(
+        LayoutChanged, match="the EU AEO directory sent text/html, expected SOAP XML"
+    ):
         lookup(registry_server, QUERY)
 
 
@@ -339,14 +354,104 @@ def test_a_renamed_wrapper_is_a_changed_layout(registry_server: RegistryServer) 
 def test_xml_that_is_not_well_formed_is_a_changed_layout(registry_server: RegistryServer) -> None:
     broken = Response(200, fixture("found.xml")[:-40], SOAP_XML)
     registry_server.route("POST", PATH, lambda _: broken)
-    with pytest.raises(LayoutChanged, match="not well-formed"):
+    with pytest.raises(LayoutChanged, match="XML that is not well-formed"):
+        lookup(registry_server, QUERY)
+
+
+def test_a_renamed_holder_element_is_quoted_as_unknown(registry_server: RegistryServer) -> None:
+    body = fixture("found.xml").replace(b"authorisationHolderName", b"holder")
+    registry_server.route("POST", PATH, lambda _: Response(200, body, SOAP_XML))
+    with pytest.raises(UnknownWording, match="unknown retrieveAEO result element wording 'holder'"):
         lookup(registry_server, QUERY)
 
 
 def test_a_result_without_a_holder_name_is_a_changed_layout(
     registry_server: RegistryServer,
 ) -> None:
-    body = fixture("found.xml").replace(b"authorisationHolderName", b"holder")
+    body = re.sub(
+        rb"<authorisationHolderName>.*</authorisationHolderName>", b"", fixture("found.xml")
+    )
     registry_server.route("POST", PATH, lambda _: Response(200, body, SOAP_XML))
     with pytest.raises(LayoutChanged, match="without authorisationHolderName"):
         lookup(registry_server, QUERY)
+
+
+# --- fail closed: only the live no-match shape is "not found" ----------------------------------
+
+
+def found_with(old: bytes, new: bytes) -> bytes:
+    """``found.xml`` with one piece of its markup replaced."""
+    body = fixture("found.xml")
+    assert old in body
+    return body.replace(old, new)
+
+
+def verify(server: RegistryServer, claim: Claim) -> Check:
+    http = Http(Store(), **FAST)
+    return Verifier(store=http.store, http=http, base_urls={ADAPTER_ID: server.url}).verify(claim)
+
+
+CLAIM = Claim(scheme="eu.aeo", tier="AEOF", holder="Synthetic Trading GmbH", jurisdiction="DE")
+NO_MATCH = "<return><requestDate>2026-03-14</requestDate></return>"
+
+
+def test_only_a_return_carrying_just_its_request_date_is_not_found(
+    registry_server: RegistryServer,
+) -> None:
+    serve(registry_server, "not-found.xml")
+    assert lookup(registry_server, QUERY).no_result == NO_MATCH
+    check = verify(registry_server, CLAIM)
+    assert check.status is CheckStatus.NOT_FOUND
+    assert NO_MATCH in check.reason
+
+
+@pytest.mark.parametrize(
+    ("body", "error", "words"),
+    [
+        pytest.param(
+            fixture("empty-return.xml"),
+            LayoutChanged, "no result and not just its requestDate", id="empty return",
+        ),
+        pytest.param(
+            fixture("wrapped-results.xml"),
+            UnknownWording, "element wording 'results'", id="results wrapped anew",
+        ),
+        pytest.param(
+            found_with(b"</effectiveDate>", b"</effectiveDate><status>revoked</status>"),
+            UnknownWording, "result element wording 'status'", id="unknown result element",
+        ),
+        pytest.param(
+            found_with(b"</requestDate>", b"</requestDate><count>1</count>"),
+            UnknownWording, "return element wording 'count'", id="unknown return element",
+        ),
+        pytest.param(
+            found_with(b">AEOF<", b">AEOX<"),
+            UnknownWording, "authorisation type wording 'AEOX'", id="unknown type",
+        ),
+        pytest.param(
+            found_with(b"<authorisation.type>AEOF</authorisation.type>", b""),
+            LayoutChanged, "no authorisation.type", id="no type",
+        ),
+    ],
+)  # fmt: skip
+def test_an_answer_it_cannot_read_fully_is_unverifiable_never_not_found(
+    registry_server: RegistryServer, body: bytes, error: type[LookupFailed], words: str
+) -> None:
+    registry_server.route("POST", PATH, lambda _: Response(200, body, SOAP_XML))
+    with pytest.raises(error, match=re.escape(words)) as caught:
+        lookup(registry_server, QUERY)
+    assert caught.value.evidence
+    check = verify(registry_server, CLAIM)
+    assert check.status is CheckStatus.UNVERIFIABLE
+    assert words in check.reason
+
+
+@pytest.mark.parametrize(
+    "request_date", ["", "14/03/2026", "soon"], ids=["empty", "other format", "not a date"]
+)
+def test_a_no_match_without_a_dated_request_is_a_changed_layout(
+    registry_server: RegistryServer, request_date: str
+) -> None:
+    body = fixture("not-found.xml").replace(b"2026-03-14", request_date.encode())
+    registry_server.route("POST", PATH, lambda _: Response(200, body, SOAP_XML))
+    assert verify(registry_server, CLAIM).status is CheckStatus.UNVERIFIABLE

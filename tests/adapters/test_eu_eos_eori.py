@@ -6,6 +6,7 @@ import asyncio
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 from xml.etree.ElementTree import tostring
 
 import defusedxml.ElementTree as SafeET
@@ -15,8 +16,16 @@ import pytest
 from credverify.adapters.base import Answer, Query
 from credverify.adapters.eu_eos_eori import EosEoriAdapter, envelope
 from credverify.adapters.http import Http
-from credverify.errors import LayoutChanged, LookupFailed, RegistryTimeout, RegistryUnavailable
-from credverify.records import Claim
+from credverify.errors import (
+    LayoutChanged,
+    LookupFailed,
+    RegistryTimeout,
+    RegistryUnavailable,
+    UnknownWording,
+)
+from credverify.records import Check, CheckStatus, Claim
+from credverify.store import Store
+from credverify.verifier import Verifier
 from tests.registry_server import Fault, RegistryServer, Request, Response
 
 ADAPTER_ID = "eu.eos.eori"
@@ -82,8 +91,22 @@ def serve_happy(server: RegistryServer) -> Claim:
     )
 
 
+FAST: dict[str, Any] = {
+    "timeout": httpx.Timeout(0.5, connect=0.5),
+    "attempts": 3,
+    "backoff": 0.01,
+    "max_backoff": 0.05,
+}
+
+
 def fast_http() -> Http:
-    return Http(timeout=httpx.Timeout(0.5, connect=0.5), attempts=3, backoff=0.01, max_backoff=0.05)
+    return Http(**FAST)
+
+
+def verify(server: RegistryServer, eori: str) -> Check:
+    http = Http(Store(), **FAST)
+    verifier = Verifier(store=http.store, http=http, base_urls={ADAPTER_ID: server.url})
+    return verifier.verify(Claim(scheme="eu.eori", identifier=eori))
 
 
 def lookup_many(server: RegistryServer, eoris: Sequence[str]) -> list[Answer | LookupFailed]:
@@ -151,6 +174,7 @@ def test_the_recorded_answer_maps_every_result(registry_server: RegistryServer) 
     )
     assert isinstance(not_valid, Answer)
     assert not_valid.records == ()
+    assert not_valid.no_result == 'status 1, statusDescr "Not valid"'
     assert "Not valid" in not_valid.notes[0]
     assert len(registry_server.requests(PATH)) == 1
 
@@ -280,7 +304,7 @@ def test_an_answer_for_a_different_eori_is_a_fault_for_that_query(
     assert isinstance(found, Answer)
     assert found.records[0].identifier == WITH_NAME
     assert isinstance(other, LayoutChanged)
-    assert "the registry answered for a different EORI" in other.message
+    assert "the registry answered for a different identifier" in other.message
     assert "DE9000000000010" in other.message
 
 
@@ -316,9 +340,9 @@ def test_a_429_with_retry_after_is_retried_then_answered(eos: RegistryServer) ->
     [
         (
             Response(200, b"<html>maintenance</html>", "text/html"),
-            "expected SOAP XML, got text/html",
+            "EOS sent text/html, expected SOAP XML",
         ),
-        (Response(200, b"<S:Envelope", SOAP_XML), "not well-formed XML"),
+        (Response(200, b"<S:Envelope", SOAP_XML), "XML that is not well-formed"),
         (
             Response(
                 200,
@@ -329,7 +353,7 @@ def test_a_429_with_retry_after_is_retried_then_answered(eos: RegistryServer) ->
         ),
         (
             Response(200, soap_response(result(WITH_NAME, "2", "Pending")), SOAP_XML),
-            "unknown status '2' (Pending)",
+            "unknown EOS EORI status wording '2' (known: 0, 1)",
         ),
     ],
 )
@@ -348,3 +372,74 @@ def test_an_error_description_is_a_fault(registry_server: RegistryServer) -> Non
     answer_with(registry_server, Response(200, body, SOAP_XML))
     with pytest.raises(RegistryUnavailable, match="service in maintenance"):
         lookup(registry_server, WITH_NAME)
+
+
+# --- fail closed: only status 1 with "Not valid" is "no such EORI" ------------------------------
+
+
+def test_not_valid_is_not_found_quoting_the_source(eos: RegistryServer) -> None:
+    check = verify(eos, NOT_VALID)
+    assert check.status is CheckStatus.NOT_FOUND
+    assert 'status 1, statusDescr "Not valid"' in check.reason
+
+
+@pytest.mark.parametrize(
+    ("results", "error", "words"),
+    [
+        pytest.param(
+            result(WITH_NAME, "1", "Invalid"), UnknownWording,
+            "EOS EORI statusDescr wording 'Invalid'", id="unknown description",
+        ),
+        pytest.param(
+            result(WITH_NAME, "1", ""), UnknownWording,
+            "EOS EORI statusDescr wording ''", id="no description",
+        ),
+        pytest.param(
+            result(WITH_NAME, "0", "Not valid"), LayoutChanged,
+            "answered status 0 with statusDescr 'Not valid'", id="contradiction",
+        ),
+        pytest.param(
+            result(WITH_NAME, "1", "Not valid", "<revoked>true</revoked>"), UnknownWording,
+            "result element wording 'revoked'", id="unknown result element",
+        ),
+        pytest.param(
+            f"<results>{result(WITH_NAME, '1', 'Not valid')}</results>", UnknownWording,
+            "return element wording 'results'", id="results wrapped anew",
+        ),
+        pytest.param(
+            result(WITH_NAME, "1", "Not valid", "<status>0</status>"), LayoutChanged,
+            "a result with two status elements", id="two statuses",
+        ),
+        pytest.param(
+            "", LayoutChanged, f"asked {WITH_NAME}, no entry for it", id="empty return",
+        ),
+        pytest.param(
+            result(WITH_NAME, "1", "Not valid") + result(WITH_NAME, "0", "Valid"),
+            LayoutChanged, f"answered twice for {WITH_NAME}", id="two answers",
+        ),
+        pytest.param(
+            result(WITH_NAME, "1", "Not valid", "<errorReason>NO_CHECK</errorReason>"),
+            RegistryUnavailable, "errorReason 'NO_CHECK'", id="error reason",
+        ),
+    ],
+)  # fmt: skip
+def test_a_result_it_cannot_read_is_unverifiable_never_not_found(
+    registry_server: RegistryServer, results: str, error: type[LookupFailed], words: str
+) -> None:
+    answer_with(registry_server, Response(200, soap_response(results), SOAP_XML))
+    with pytest.raises(error, match=re.escape(words)) as caught:
+        lookup(registry_server, WITH_NAME)
+    assert caught.value.evidence
+    check = verify(registry_server, WITH_NAME)
+    assert check.status is CheckStatus.UNVERIFIABLE
+    assert words in check.reason
+
+
+def test_an_unreadable_result_sinks_only_its_own_number(registry_server: RegistryServer) -> None:
+    results = result(WITH_NAME, "0", "Valid") + result(NOT_VALID, "7", "Pending")
+    answer_with(registry_server, Response(200, soap_response(results), SOAP_XML))
+    found, unknown = lookup_many(registry_server, [WITH_NAME, NOT_VALID])
+    assert isinstance(found, Answer)
+    assert found.records[0].identifier == WITH_NAME
+    assert isinstance(unknown, UnknownWording)
+    assert "EOS: unknown EOS EORI status wording '7'" in unknown.message

@@ -16,7 +16,9 @@ from credverify.adapters.base import Answer, Query
 from credverify.adapters.gb_hmrc import HmrcEoriAdapter
 from credverify.adapters.http import Http
 from credverify.errors import LayoutChanged, LookupFailed, RegistryTimeout, RegistryUnavailable
-from credverify.records import Claim
+from credverify.records import Check, CheckStatus, Claim
+from credverify.store import Store
+from credverify.verifier import Verifier
 from tests.registry_server import Fault, RegistryServer, Request, Response
 
 ADAPTER_ID = "gb.hmrc.eori"
@@ -59,8 +61,22 @@ def serve_happy(server: RegistryServer) -> Claim:
     )
 
 
+FAST: dict[str, Any] = {
+    "timeout": httpx.Timeout(0.5, connect=0.5),
+    "attempts": 3,
+    "backoff": 0.01,
+    "max_backoff": 0.05,
+}
+
+
 def fast_http() -> Http:
-    return Http(timeout=httpx.Timeout(0.5, connect=0.5), attempts=3, backoff=0.01, max_backoff=0.05)
+    return Http(**FAST)
+
+
+def verify(server: RegistryServer, eori: str) -> Check:
+    http = Http(Store(), **FAST)
+    verifier = Verifier(store=http.store, http=http, base_urls={ADAPTER_ID: server.url})
+    return verifier.verify(Claim(scheme="gb.eori", identifier=eori))
 
 
 def lookup_many(server: RegistryServer, eoris: Sequence[str]) -> list[Answer | LookupFailed]:
@@ -122,6 +138,7 @@ def test_without_consent_the_name_cannot_be_confirmed(hmrc: RegistryServer) -> N
 def test_valid_false_means_no_such_eori_not_a_fault(hmrc: RegistryServer) -> None:
     answer = lookup(hmrc, NOT_VALID)
     assert answer.records == ()
+    assert answer.no_result == '"valid": false'
     assert answer.evidence  # the source did answer
     assert "not a valid EORI" in answer.notes[0]
 
@@ -154,14 +171,14 @@ def test_an_answer_for_a_different_eori_is_a_fault_for_that_query(
     assert isinstance(found, Answer)
     assert found.records[0].holder == "Synthetic Trading Ltd"
     assert isinstance(echoed, LayoutChanged)
-    assert "the registry answered for a different EORI" in echoed.message
+    assert "the registry answered for a different identifier" in echoed.message
     assert "GB100200306066" in echoed.message
     assert echoed.evidence
 
 
 def test_an_answer_that_leaves_out_an_eori_is_a_fault(registry_server: RegistryServer) -> None:
     registry_server.route("POST", PATH, lambda _: Response(200, b"[]"))
-    with pytest.raises(LayoutChanged, match="different EORI"):
+    with pytest.raises(LayoutChanged, match="different identifier"):
         lookup(registry_server, WITH_NAME)
 
 
@@ -256,13 +273,13 @@ def test_a_passing_500_is_retried_away(hmrc: RegistryServer) -> None:
     [
         (
             Response(200, b"<html>Service maintenance</html>", "text/html"),
-            "expected JSON, got text/html",
+            "HMRC sent text/html, expected JSON",
         ),
-        (Response(200, b'{"eoris": []}'), "not an array of EORI checks"),
+        (Response(200, b'{"eoris": []}'), "other than an array of EORI checks"),
         (Response(200, b"[{"), "not JSON"),
         (
             Response(200, json.dumps([{"eori": WITH_NAME, "valid": "yes"}]).encode()),
-            "no boolean 'valid'",
+            "without a boolean 'valid'",
         ),
     ],
 )
@@ -274,3 +291,57 @@ def test_an_unrecognised_answer_is_a_layout_change(
         lookup(registry_server, WITH_NAME)
     assert caught.value.evidence
     assert len(registry_server.requests(PATH)) == 1
+
+
+# --- fail closed: only "valid": false is "no such EORI" -----------------------------------------
+
+
+def test_valid_false_is_not_found_quoting_the_source(hmrc: RegistryServer) -> None:
+    check = verify(hmrc, NOT_VALID)
+    assert check.status is CheckStatus.NOT_FOUND
+    assert '"valid": false' in check.reason
+
+
+def test_a_single_rejected_number_is_unverifiable_naming_hmrcs_message(
+    hmrc: RegistryServer,
+) -> None:
+    check = verify(hmrc, REJECTED)
+    assert check.status is CheckStatus.UNVERIFIABLE
+    assert f"HMRC rejected {REJECTED} (HTTP 400): INVALID_REQUEST" in check.reason
+    assert len(hmrc.requests(PATH)) == 1
+
+
+@pytest.mark.parametrize(
+    ("entries", "words"),
+    [
+        pytest.param(
+            [{"eori": WITH_NAME, "valid": "false"}], "without a boolean 'valid'", id="valid as text"
+        ),
+        pytest.param([{"eori": WITH_NAME}], "without a boolean 'valid'", id="no valid"),
+        pytest.param(
+            [{"eori": WITH_NAME, "valid": False}, {"eori": WITH_NAME, "valid": True}],
+            f"answered twice for {WITH_NAME}",
+            id="two answers",
+        ),
+        pytest.param([{"valid": False}], "an entry without an 'eori'", id="no eori"),
+        pytest.param([], f"asked {WITH_NAME}, no entry for it", id="empty array"),
+    ],
+)
+def test_an_entry_it_cannot_read_is_unverifiable_never_not_found(
+    registry_server: RegistryServer, entries: list[dict[str, Any]], words: str
+) -> None:
+    registry_server.route("POST", PATH, lambda _: Response(200, json.dumps(entries).encode()))
+    with pytest.raises(LayoutChanged, match=re.escape(words)):
+        lookup(registry_server, WITH_NAME)
+    check = verify(registry_server, WITH_NAME)
+    assert check.status is CheckStatus.UNVERIFIABLE
+    assert words in check.reason
+
+
+def test_an_unreadable_entry_sinks_only_its_own_number(registry_server: RegistryServer) -> None:
+    entries = [{"eori": WITH_NAME, "valid": "yes"}, {"eori": NOT_VALID, "valid": False}]
+    registry_server.route("POST", PATH, lambda _: Response(200, json.dumps(entries).encode()))
+    unreadable, not_valid = lookup_many(registry_server, [WITH_NAME, NOT_VALID])
+    assert isinstance(unreadable, LayoutChanged)
+    assert isinstance(not_valid, Answer)
+    assert not_valid.no_result == '"valid": false'

@@ -5,24 +5,42 @@ https://ec.europa.eu/taxation_customs/dds2/eos/aeo_consultation.jsp (human page)
 
 A holder directory, not a validator: ``retrieveAEO`` takes a holder name (a substring search), an
 optional two-letter issuing country and at least one type (AEOC, AEOF, AEOS; none gives a SOAP
-Fault). Each ``result`` carries ``authorisationHolderName``, ``issuingCountry`` as a full country
-name, ``competentCustomsAuthority``, the type in ``authorisation.type`` (with a dot: the element
-name in the live captures of the @opendpp/aeo tests) and ``effectiveDate`` (DD/MM/YYYY). It never
-holds the authorisation number or the EORI; only holders who consented to publication appear.
+Fault). The answer is ``retrieveAEOResponse/return`` holding ``requestDate``, an optional
+``errorDescription`` and one ``result`` per holder, with ``authorisationHolderName``,
+``issuingCountry`` as a full country name, ``competentCustomsAuthority``, the type in
+``authorisation.type`` (with a dot: the element name in the live captures quoted in the tests of
+the public client @opendpp/aeo) and ``effectiveDate`` (DD/MM/YYYY). It never holds the
+authorisation number or the EORI; only holders who consented to publication appear.
+
+Understood wordings, all closed: those element names (and ``authorisationType``, the request's
+spelling of the type, accepted in a result although only modelled), and the types AEOC, AEOS and
+AEOF. ``errorDescription`` is in the client's response type but was not seen in a live answer:
+its handling (a fault) is modelled. The one "no such holder" signal is the live no-match shape:
+a ``return`` carrying exactly one dated ``requestDate`` and nothing else, quoted. Anything else
+without results (an empty ``<return/>``, results wrapped in an element it does not know) is a
+changed layout, and an unknown element or type is quoted; neither is ever "not found".
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from credverify import identifiers
 from credverify.adapters import soap
-from credverify.adapters.base import Adapter, AdapterKind, Answer, Query, register
+from credverify.adapters.base import (
+    Adapter,
+    AdapterKind,
+    Answer,
+    Query,
+    Request,
+    Vocabulary,
+    register,
+)
 from credverify.adapters.http import Exchange
-from credverify.errors import InvalidIdentifier, LookupFailed, RegistryUnavailable
+from credverify.adapters.text import day
+from credverify.errors import InvalidIdentifier, RegistryUnavailable
 from credverify.records import RegistryRecord
 
 if TYPE_CHECKING:
@@ -32,7 +50,25 @@ __all__ = ["EosAeoAdapter"]
 
 PATH = "/taxation_customs/dds2/eos/validation/services/aeo-retrieve"
 NAMESPACE = "http://aeo.ws.eos.dds.s/"
-TYPES = ("AEOC", "AEOF", "AEOS")
+TYPES = Vocabulary("EU AEO authorisation type", {t: t for t in ("AEOC", "AEOF", "AEOS")})
+"""``authorisation.type``: customs simplifications, both (full), security and safety."""
+RETURN_ELEMENTS = Vocabulary(
+    "retrieveAEO return element",
+    {name: name for name in ("requestDate", "errorDescription", "result")},
+)
+RESULT_ELEMENTS = Vocabulary(
+    "retrieveAEO result element",
+    {
+        "authorisationHolderName": "holder",
+        "issuingCountry": "issuing_country",
+        "competentCustomsAuthority": "competent_customs_authority",
+        "authorisation.type": "authorisation_type",
+        "authorisationType": "authorisation_type",
+        "effectiveDate": "effective_date",
+    },
+)
+"""Every element a ``result`` may hold, and the detail key it is kept under."""
+REQUEST_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?")
 
 NO_HOLDER = "the EU AEO directory searches by holder name only; no holder name was given"
 NUMBER_NOTE = (
@@ -54,12 +90,14 @@ class EosAeoAdapter(Adapter):
 
     id = "eu.eos.aeo"
     name = "EU EOS Authorised Economic Operators directory (aeo-retrieve)"
+    short_name = "the EU AEO directory"
     schemes = ("eu.aeo",)
     kind = AdapterKind.SOAP
     default_base_url = "https://ec.europa.eu"
     rate_limit = 10.0  # the service is reported to take ~100 req/s; stay well below
     # One criterion per request: results of several criteria come back mixed, untraceable.
     batch_size = 1
+    parser_version = 2
 
     def refuses(self, query: Query) -> str | None:
         return None if _clean(query.holder) else NO_HOLDER
@@ -69,60 +107,72 @@ class EosAeoAdapter(Adapter):
         asked = Query(scheme=query.scheme, holder=_clean(query.holder))
         return f"{asked.key()}|{_issuing_country(query) or ''}"
 
-    async def lookup(self, query: Query) -> Answer:
-        holder = _clean(query.holder)
-        if not holder:
-            raise LookupFailed(NO_HOLDER)
-        country = _issuing_country(query)
+    def request(self, query: Query) -> Request:
         # Every type is asked for, whatever the claim says, so that a claimed AEOS held only as
         # AEOC comes back as a tier mismatch rather than as "not found".
-        exchange = await soap.call(self, self.endpoint(PATH), _envelope(holder, country, TYPES))
-        response = soap.child(soap.body_of(exchange), "retrieveAEOResponse")
-        answer = soap.child(response, "return")
+        body = _envelope(_clean(query.holder), _issuing_country(query), TYPES.wordings)
+        return soap.request(PATH, body)
+
+    def parse(self, exchange: Exchange, query: Query) -> Answer:
+        answer = soap.child(
+            soap.child(soap.body_of(self, exchange), "retrieveAEOResponse"), "return"
+        )
         if answer is None:
-            raise soap.layout(exchange, "no retrieveAEOResponse/return in the SOAP body")
-        error = _text(answer, "errorDescription")
-        if error:
-            raise RegistryUnavailable(
-                f"the EU AEO directory reported an error: {error}", evidence=(exchange.evidence,)
-            )
-        request_date = _text(answer, "requestDate")
-        results = soap.children(answer, "result")
-        records = tuple(self._record(result, request_date, exchange) for result in results)
+            raise self.layout_changed(exchange, "sent no retrieveAEOResponse/return")
+        parts = soap.elements(answer, RETURN_ELEMENTS)
+        for meaning, element in parts:
+            if meaning == "errorDescription":
+                raise RegistryUnavailable(
+                    f"the EU AEO directory reported an error: {soap.value(element) or '(empty)'}",
+                    evidence=(exchange.evidence,),
+                )
+        dates = [soap.value(e) for meaning, e in parts if meaning == "requestDate"]
+        request_date = dates[0] if len(dates) == 1 else ""
+        records = tuple(
+            self._record(exchange, e, request_date) for meaning, e in parts if meaning == "result"
+        )
+        country = _issuing_country(query)
         searched = (
-            f"Searched holder names containing {holder!r}, any type, "
+            f"Searched holder names containing {_clean(query.holder)!r}, any type, "
             f"issuing country {country or 'any'}."
         )
-        notes = (NUMBER_NOTE, searched) if records else (NUMBER_NOTE, searched, CONSENT_NOTE)
-        return Answer(records, (exchange.evidence,), unconfirmable=("identifier",), notes=notes)
+        if records:
+            return Answer(records, (exchange.evidence,), ("identifier",), (NUMBER_NOTE, searched))
+        if len(parts) != 1 or not REQUEST_DATE.fullmatch(request_date):
+            raise self.layout_changed(
+                exchange, "sent a return with no result and not just its requestDate"
+            )
+        return Answer(
+            (), (exchange.evidence,), ("identifier",), (NUMBER_NOTE, searched, CONSENT_NOTE),
+            no_result=f"<return><requestDate>{request_date}</requestDate></return>",
+        )  # fmt: skip
 
-    def _record(
-        self, result: Element, request_date: str | None, exchange: Exchange
-    ) -> RegistryRecord:
-        holder = _text(result, "authorisationHolderName")
+    def _record(self, exchange: Exchange, result: Element, request_date: str) -> RegistryRecord:
+        fields: dict[str, str] = {}
+        for key, element in soap.elements(result, RESULT_ELEMENTS):
+            if key in fields:
+                raise self.layout_changed(exchange, f"sent a result with two {key} elements")
+            fields[key] = soap.value(element)
+        holder = fields.get("holder")
         if not holder:
-            raise soap.layout(exchange, "a result without authorisationHolderName")
-        # The live service names it "authorisation.type"; the request's spelling is accepted too.
-        raw_type = _text(result, "authorisation.type") or _text(result, "authorisationType")
-        country_name = _text(result, "issuingCountry")
-        effective = _text(result, "effectiveDate")
-        details = {
-            "competent_customs_authority": _text(result, "competentCustomsAuthority"),
-            "issuing_country": country_name,
-            "authorisation_type": raw_type,
-            "effective_date": effective,
-            "request_date": request_date,
-        }
+            raise self.layout_changed(exchange, "sent a result without authorisationHolderName")
+        if not fields.get("authorisation_type"):
+            raise self.layout_changed(exchange, f"sent no authorisation.type for {holder!r}")
+        tier = TYPES(fields["authorisation_type"])
+        country_name = fields.get("issuing_country")
+        details = {k: v for k, v in fields.items() if v and k != "holder"}
+        if request_date:
+            details["request_date"] = request_date
         return RegistryRecord(
             adapter=self.id,
             holder=holder,
             scheme="eu.aeo",
-            tier=raw_type.upper() if raw_type and raw_type.upper() in TYPES else None,
+            tier=tier,
             jurisdiction=_country_code(country_name),
             status="listed",
             active=True,
-            valid_from=_date(effective),
-            details={k: v for k, v in details.items() if v},
+            valid_from=day(fields.get("effective_date", ""), ("%d/%m/%Y",)),
+            details=details,
         )
 
 
@@ -157,10 +207,6 @@ def _envelope(holder: str, country: str | None, types: tuple[str, ...]) -> bytes
     )
 
 
-def _text(parent: Element, name: str) -> str | None:
-    return soap.text(parent, name) or None
-
-
 def _country_code(name: str | None) -> str | None:
     """ISO alpha-2 for the service's full country name; None when it is not a known country."""
     if not name:
@@ -170,11 +216,4 @@ def _country_code(name: str | None) -> str | None:
     try:
         return str(pycountry.countries.lookup(name).alpha_2)
     except LookupError:
-        return None
-
-
-def _date(text: str | None) -> date | None:
-    try:
-        return datetime.strptime(text or "", "%d/%m/%Y").date()
-    except ValueError:
         return None

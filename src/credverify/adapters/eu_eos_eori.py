@@ -2,15 +2,23 @@
 
 The European Commission's SOAP service; WSDL:
 https://ec.europa.eu/taxation_customs/dds2/eos/validation/services/validation?wsdl
-(reference/trade.md §3.2, as used by public clients).
+(as used by public clients: a frappe/ERPNext client and an Odoo zeep client).
 
 Operation ``validateEORI`` in namespace ``http://eori.ws.eos.dds.s/`` takes up to 10
 ``<eori:eori>`` and answers ``return/requestDate`` plus one ``result`` per number: ``eori``,
-``status`` (``0`` valid, ``1`` not valid), ``statusDescr``, and ``name``, ``address``,
-``street``, ``postalCode``, ``city``, ``country`` only when the trader consented to publication.
-EOS holds EU and XI (Northern Ireland) numbers, not GB ones. Faults come as a SOAP Fault, usually
-with HTTP 500; the VIES-style busy codes (``MS_MAX_CONCURRENT_REQ``...) say nothing about the
-number, so they are faults, never "not valid". Answers are parsed with defusedxml, DTDs refused.
+``status``, ``statusDescr``, and ``name``, ``address``, ``street``, ``postalCode``, ``city``,
+``country`` only when the trader consented to publication. EOS holds EU and XI (Northern Ireland)
+numbers, not GB ones.
+
+Understood wordings, all closed: ``status`` ``0`` with ``statusDescr`` "Valid", and ``status``
+``1`` with "Not valid"; the element names above, plus ``errorDescription`` (in ``return``) and
+``errorReason`` (in ``result``), which are modelled on the sister service VIES rather than seen
+in a live answer. The one "no such EORI" signal is ``status`` 1 with "Not valid", quoted. An
+unknown status, description or element, a status that contradicts its description, and an
+answer without a result for an asked number are faults, never "not valid". Faults come as a SOAP
+Fault, usually with HTTP 500; the VIES busy codes (``MS_MAX_CONCURRENT_REQ``...), as a fault or
+as a result's description, say nothing about the number, so they are faults too. Answers are
+parsed with defusedxml, DTDs refused.
 """
 
 from __future__ import annotations
@@ -26,14 +34,15 @@ from credverify.adapters.base import (
     BatchAdapter,
     BatchResults,
     Query,
-    missing_answer,
+    Request,
+    Vocabulary,
     register,
 )
 from credverify.adapters.http import Exchange
-from credverify.errors import LayoutChanged, LookupFailed, RegistryUnavailable
-from credverify.records import Evidence, RegistryRecord
+from credverify.errors import LookupFailed, RegistryUnavailable
+from credverify.records import RegistryRecord
 
-__all__ = ["EosEoriAdapter"]
+__all__ = ["EosEoriAdapter", "envelope"]
 
 EOS_NS = "http://eori.ws.eos.dds.s/"
 PATH = "/taxation_customs/dds2/eos/validation/services/validation"
@@ -41,14 +50,28 @@ CONSENT_NOTE = (
     "EOS shows a trader's name and address only with the trader's consent; "
     "this trader has not given it, so the name cannot be confirmed here"
 )
-DETAIL_FIELDS = {
+RETURN_ELEMENTS = Vocabulary(
+    "validateEORI return element",
+    {name: name for name in ("requestDate", "result", "errorDescription")},
+)
+RESULT_FIELDS = {
+    "eori": "eori",
+    "status": "status",
     "statusDescr": "status_descr",
+    "errorReason": "error_reason",
+    "name": "name",
     "address": "address",
     "street": "street",
     "postalCode": "postal_code",
     "city": "city",
     "country": "country",
 }
+RESULT_ELEMENTS = Vocabulary("validateEORI result element", RESULT_FIELDS)
+"""Every element a ``result`` may hold, and the detail key it is kept under."""
+STATUSES = Vocabulary("EOS EORI status", {"0": True, "1": False})
+"""``status``: 0 valid, 1 not valid."""
+DESCRIPTIONS = Vocabulary("EOS EORI statusDescr", {"Valid": True, "Not valid": False})
+"""``statusDescr``, which must agree with ``status``."""
 
 
 def envelope(eoris: Sequence[str]) -> bytes:
@@ -63,84 +86,102 @@ class EosEoriAdapter(BatchAdapter):
 
     id = "eu.eos.eori"
     name = "European Commission EOS EORI validation service"
+    short_name = "EOS"
     schemes = ("eu.eori", "gb.eori")
     kind = AdapterKind.SOAP
     default_base_url = "https://ec.europa.eu"
     batch_size = 10
+    parser_version = 2
 
     def refuses(self, query: Query) -> str | None:
         if (query.identifier or "").startswith("GB"):
             return "GB numbers are not in EOS: HMRC checks them"
         return None
 
-    async def lookup_batch(self, eoris: list[str]) -> BatchResults:
-        # A SOAP fault is not retried: a Client fault would repeat identically, and a busy fault
-        # (MS_MAX_CONCURRENT_REQ...) is the service shedding load. Only answers are cached, never
-        # failures, so a later run asks again.
-        exchange = await soap.call(self, self.endpoint(PATH), envelope(eoris))
-        return self._results(exchange, eoris)
+    def batch_request(self, identifiers: list[str]) -> Request:
+        return soap.request(PATH, envelope(identifiers))
 
-    def _results(self, exchange: Exchange, eoris: list[str]) -> BatchResults:
-        evidence = (exchange.evidence,)
-        response = soap.child(soap.body_of(exchange), "validateEORIResponse")
+    def parse_batch(self, exchange: Exchange, identifiers: list[str]) -> BatchResults:
+        response = soap.child(soap.body_of(self, exchange), "validateEORIResponse")
         answer = soap.child(response, "return")
         if answer is None:
-            raise LayoutChanged(
-                "layout changed: no validateEORIResponse/return in the SOAP body", evidence=evidence
-            )
-        error = soap.text(answer, "errorDescription")
-        if error:
-            raise RegistryUnavailable(f"EOS reported an error: {error}", evidence=evidence)
-        request_date = soap.text(answer, "requestDate")
-        by_eori: dict[str, Element] = {}
-        for result in soap.children(answer, "result"):
-            by_eori.setdefault(soap.text(result, "eori").replace(" ", "").upper(), result)
-        results: BatchResults = {}
-        for eori in eoris:
-            found = by_eori.get(eori)
-            if found is None:
-                results[eori] = missing_answer(eori, eoris, by_eori, evidence, what="EORI")
-            else:
-                results[eori] = self._answer(eori, found, request_date, evidence)
-        return results
+            raise self.layout_changed(exchange, "sent no validateEORIResponse/return")
+        request_date, results = "", []
+        for meaning, element in soap.elements(answer, RETURN_ELEMENTS):
+            if meaning == "errorDescription" and soap.value(element):
+                raise RegistryUnavailable(
+                    f"EOS reported an error: {soap.value(element)}", evidence=(exchange.evidence,)
+                )
+            if meaning == "requestDate":
+                request_date = soap.value(element)
+            elif meaning == "result":
+                results.append(element)
+        by_eori: dict[str, Answer | LookupFailed] = {}
+        for result in results:
+            try:
+                eori, read = self._read_result(exchange, result, request_date)
+            except LookupFailed as error:  # an unreadable result sinks only its own number
+                eori, read = _eori_of(result), self.failure(exchange, error)
+            if eori in by_eori:
+                read = self.layout_changed(exchange, f"answered twice for {eori}")
+            by_eori[eori] = read
+        # An asked number without a result is the base's missing-answer fault, never "not valid".
+        return by_eori
 
-    def _answer(
-        self, eori: str, result: Element, request_date: str, evidence: tuple[Evidence, ...]
-    ) -> Answer | LookupFailed:
-        status = soap.text(result, "status")
-        described = soap.text(result, "statusDescr")
-        said = f"{described} {soap.text(result, 'errorReason')}".upper()
-        busy = next((c for c in soap.BUSY_CODES if c in said), None)
+    def _read_result(
+        self, exchange: Exchange, result: Element, request_date: str
+    ) -> tuple[str, Answer | LookupFailed]:
+        fields: dict[str, str] = {}
+        for key, element in soap.elements(result, RESULT_ELEMENTS):
+            if key in fields:
+                raise self.layout_changed(exchange, f"sent a result with two {key} elements")
+            fields[key] = soap.value(element)
+        eori = fields.get("eori", "").replace(" ", "").upper()
+        status, described = fields.get("status", ""), fields.get("status_descr", "")
+        reason = fields.get("error_reason", "")
+        busy = next((code for code in (described, reason) if code in soap.BUSY_CODES), None)
         if busy is not None:
-            return RegistryUnavailable(
+            return eori, RegistryUnavailable(
                 f"EOS is busy ({busy}) and did not check {eori}; this says nothing about it",
-                evidence=evidence,
+                evidence=(exchange.evidence,),
             )
-        if status == "1":
-            return Answer((), evidence, notes=(f"EOS: {eori} is {described or 'not valid'}",))
-        if status != "0":
-            return LayoutChanged(
-                f"layout changed: unknown status {status!r} ({described or 'no description'}) "
-                f"for {eori}",
-                evidence=evidence,
+        if reason:
+            return eori, RegistryUnavailable(
+                f"EOS did not check {eori} (errorReason {reason!r})", evidence=(exchange.evidence,)
             )
-        details = {"status": status}
+        valid = STATUSES(status)
+        if DESCRIPTIONS(described) is not valid:
+            raise self.layout_changed(
+                exchange, f"answered status {status} with statusDescr {described!r} for {eori}"
+            )
+        evidence = (exchange.evidence,)
+        if not valid:
+            said = f'status 1, statusDescr "{described}"'
+            return eori, Answer(
+                (), evidence, notes=(f"EOS: {eori} is {described}",), no_result=said
+            )
+        details = {k: v for k, v in fields.items() if v and k not in ("eori", "name")}
         if request_date:
             details["request_date"] = request_date
-        for field, key in DETAIL_FIELDS.items():
-            if value := soap.text(result, field):
-                details[key] = value
-        holder = soap.text(result, "name") or None
+        holder = fields.get("name") or None
         record = RegistryRecord(
             adapter=self.id,
             identifier=eori,
             holder=holder,
             scheme="gb.eori" if eori.startswith("XI") else "eu.eori",
             jurisdiction=eori[:2],
-            status=described or "Valid",
+            status=described,
             active=True,
             details=details,
         )
         if holder is None:
-            return Answer((record,), evidence, unconfirmable=("holder",), notes=(CONSENT_NOTE,))
-        return Answer((record,), evidence)
+            return eori, Answer(
+                (record,), evidence, unconfirmable=("holder",), notes=(CONSENT_NOTE,)
+            )
+        return eori, Answer((record,), evidence)
+
+
+def _eori_of(result: Element) -> str:
+    """The number a result is about, read leniently, to file a fault under it."""
+    found = soap.child(result, "eori")
+    return soap.value(found).replace(" ", "").upper() if found is not None else ""
