@@ -55,7 +55,7 @@ __all__ = ["BacpRegisterAdapter"]
 
 SEARCH_PATH = "/search/Register"
 CATEGORIES = Vocabulary(
-    "BACP membership category",
+    "membership category",
     {
         "Registered Member MBACP": "registered",
         "Registered Member MBACP (Accred)": "accredited",
@@ -64,7 +64,7 @@ CATEGORIES = Vocabulary(
 )
 """The register's category wording -> the gb.bacp tier id."""
 STATUSES = Vocabulary(
-    "BACP status",
+    "status",
     {
         "Registered": True,
         "Suspended": False,
@@ -76,7 +76,7 @@ STATUSES = Vocabulary(
     },
 )
 """An explicit "Status" label's wording -> active (modelled: the live page shows none)."""
-NO_RESULTS = Vocabulary("BACP no-results", {"Sorry, no results were found for your search.": True})
+NO_RESULTS = Vocabulary("no-results", {"Sorry, no results were found for your search.": True})
 """The sentence that means "no such member" (modelled)."""
 COUNT = re.compile(
     r"Showing (?:(?P<first>[0-9][0-9,]*) ?[-\u2013] ?(?P<last>[0-9][0-9,]*) of )?"

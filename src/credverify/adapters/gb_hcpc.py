@@ -70,7 +70,7 @@ ENTITLEMENTS = ("additional entitlements", "entitlements")
 PROFESSION = ("profession",)
 
 STATUSES = Vocabulary(
-    "HCPC status",
+    "status",
     {
         "Registered": True,
         "Registered with conditions of practice": True,
@@ -85,7 +85,7 @@ STATUSES = Vocabulary(
 )
 """Registration status wording -> whether the registrant may practise under the title."""
 DOMAINS = Vocabulary(
-    "HCPC psychologist domain",
+    "psychologist domain",
     {
         "Clinical psychologist": "clinical-psychologist",
         "Counselling psychologist": "counselling-psychologist",
