@@ -26,7 +26,7 @@ zero with none read), a no-results sentence beside members, a result without a m
 or category: each is a changed layout, as is any other page (maintenance, consent wall,
 redesign). The register shows no dates (registration renews yearly with membership), so validity
 stays unconfirmed. How sure each wording is: ``tests/fixtures/gb.bacp.register/README.md``;
-the categories: https://www.bacp.co.uk/about-us/protecting-the-public/bacp-register/
+the categories: http://www.bacpregister.co.uk/join/FAQs.php
 """
 
 from __future__ import annotations
