@@ -161,6 +161,7 @@ def test_a_longer_result_list_says_only_its_first_page_was_read(
         ("Status: Suspended", False),
         ("Status: Lapsed", False),
         ("Status: Membership withdrawn", False),
+        ("Status: Membership suspended", False),
         ("Status: Removed", False),
     ],
 )

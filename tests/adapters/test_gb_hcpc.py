@@ -154,6 +154,7 @@ def test_the_base_url_may_carry_a_path(registry_server: RegistryServer) -> None:
     [
         ("Registered", True),
         ("Registered with conditions of practice", True),
+        ("Registered - conditions of practice", True),
         ("Registered - Caution", True),
         ("Suspended", False),
         ("Interim suspension order", False),

@@ -14,8 +14,8 @@ Wordings understood, each a closed vocabulary compared whole (never as a substri
   quoted as unknown (unverifiable);
 - an explicit status label (:data:`STATUSES`, modelled: the live page shows none, being listed
   means being registered, so the category is the status): "Registered" is active; "Suspended",
-  "Lapsed", "Removed", "Withdrawn", "Membership withdrawn" and "Expelled" are inactive; any other
-  is quoted as unknown;
+  "Lapsed", "Removed", "Withdrawn", "Membership withdrawn", "Membership suspended" and "Expelled"
+  are inactive; any other is quoted as unknown;
 - the count line (modelled): "Showing 1 result", "Showing 1 - 3 of 10 results", read whole;
 - no such member (modelled): a sentence of the page that reads exactly "Sorry, no results were
   found for your search.", or a count line of exactly zero, with no member shown. That is the
@@ -72,6 +72,7 @@ STATUSES = Vocabulary(
         "Removed": False,
         "Withdrawn": False,
         "Membership withdrawn": False,
+        "Membership suspended": False,
         "Expelled": False,
     },
 )

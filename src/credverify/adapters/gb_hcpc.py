@@ -19,15 +19,15 @@ and sends nothing. Do not add the surname search back unless robots.txt stops di
 
 Fields are found by their labels, never by CSS paths. Status wordings are a closed vocabulary
 (:data:`STATUSES`): "Registered" (observed live) and, modelled from HCPC's guidance rather than
-seen on the page, "Registered with conditions of practice" and "Registered - Caution" (still
-registered: active, the wording kept), "Suspended", "Interim suspension order", "Struck off",
-"Lapsed", "Removed" and "Voluntary removal" (inactive). Any other wording ("Expired", "Erased") is
-quoted as unknown: unverifiable, never a guess. The period is read into ``valid_from`` /
-``valid_until``, so a period that has ended is inactive on the day the check is judged. Domains
-are a closed vocabulary too (:data:`DOMAINS`). Any other page (a maintenance notice, a consent or
-bot wall, a redesign) is a changed layout, never "not found". How sure each wording is: the
-fixture notes in ``tests/fixtures/gb.hcpc.register/README.md``; HCPC's own explanation of the
-results: https://www.hcpc-uk.org/check-the-register/how-to-check/
+seen on the page, "Registered with conditions of practice", "Registered - conditions of
+practice" and "Registered - Caution" (still registered: active, the wording kept), "Suspended",
+"Interim suspension order", "Struck off", "Lapsed", "Removed" and "Voluntary removal"
+(inactive). Any other wording ("Expired", "Erased") is quoted as unknown: unverifiable, never a
+guess. The period is read into ``valid_from`` / ``valid_until``, so a period that has ended is
+inactive on the day the check is judged. Domains are a closed vocabulary too (:data:`DOMAINS`).
+Any other page (a maintenance notice, a consent or bot wall, a redesign) is a changed layout,
+never "not found". How sure each wording is: ``tests/fixtures/gb.hcpc.register/README.md``;
+HCPC's own explanation of the results: https://www.hcpc-uk.org/check-the-register/how-to-check/
 """
 
 from __future__ import annotations
@@ -74,6 +74,7 @@ STATUSES = Vocabulary(
     {
         "Registered": True,
         "Registered with conditions of practice": True,
+        "Registered - conditions of practice": True,
         "Registered - Caution": True,
         "Suspended": False,
         "Interim suspension order": False,
