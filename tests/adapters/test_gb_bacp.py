@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 import httpx
 import pytest
 
-from credverify.adapters.base import Answer, Query, available
+from credverify.adapters.base import Answer, Query, adapter_class
 from credverify.adapters.gb_bacp import BacpRegisterAdapter
 from credverify.adapters.http import Http
-from credverify.errors import LayoutChanged, LookupFailed, RegistryTimeout, RegistryUnavailable
-from credverify.records import Claim
+from credverify.errors import (
+    LayoutChanged,
+    LookupFailed,
+    RegistryTimeout,
+    RegistryUnavailable,
+    UnknownWording,
+)
+from credverify.records import CheckStatus, Claim
 from tests.registry_server import Fault, RegistryServer, Request, Response
 
 ADAPTER_ID = "gb.bacp.register"
@@ -72,6 +79,20 @@ def by_number(number: str = SAM) -> Query:
 
 def by_name(name: str = "Synthetic") -> Query:
     return Query(scheme="gb.bacp", holder=name)
+
+
+def with_count(line: bytes, page: str = "search-by-name.html") -> bytes:
+    """A results page whose count line reads ``line``."""
+    return re.sub(
+        rb'(<p class="template-search__count">)[^<]*(</p>)',
+        rb"\g<1>" + line + rb"\g<2>",
+        fixture(page),
+    )
+
+
+def without_cards(page: bytes) -> bytes:
+    """The page with its member cards gone (a redesign the parser cannot read)."""
+    return re.sub(rb"<article.*?</article>", b"", page, flags=re.DOTALL)
 
 
 def with_card_extra(markup: bytes) -> bytes:
@@ -140,16 +161,40 @@ def test_a_longer_result_list_says_only_its_first_page_was_read(
         ("Status: Suspended", False),
         ("Status: Lapsed", False),
         ("Status: Membership withdrawn", False),
-        ("Status: Under investigation", None),
+        ("Status: Membership suspended", False),
+        ("Status: Removed", False),
     ],
 )
 def test_an_explicit_status_label_is_the_status(
-    registry_server: RegistryServer, label: str, active: bool | None
+    registry_server: RegistryServer, label: str, active: bool
 ) -> None:
     serve(registry_server, with_card_extra(f'<div aria-label="{label}"></div>'.encode()))
     (record,) = lookup(registry_server, by_number()).records
     assert (record.status, record.active) == (label.removeprefix("Status: "), active)
     assert record.tier == "accredited"  # the category still gives the tier
+
+
+@pytest.mark.parametrize("wording", ["Under investigation", "Expired", "Not suspended"])
+def test_a_status_wording_it_does_not_know_is_quoted_never_guessed(
+    registry_server: RegistryServer, wording: str
+) -> None:
+    serve(registry_server, with_card_extra(f'<div aria-label="Status: {wording}"></div>'.encode()))
+    with pytest.raises(UnknownWording, match=f"BACP: unknown status wording '{wording}'"):
+        lookup(registry_server, by_number())
+
+
+@pytest.mark.parametrize(
+    "wording", ["Registered Member MBACP (Provisional)", "Student Member MBACP", "MBACP (Accred)"]
+)
+def test_a_category_it_does_not_know_is_quoted_never_guessed(
+    registry_server: RegistryServer, wording: str
+) -> None:
+    page = fixture("search-by-number.html").replace(
+        b"Registered Member MBACP (Accred)", wording.encode()
+    )
+    serve(registry_server, page)
+    with pytest.raises(UnknownWording, match=re.escape(f"membership category wording {wording!r}")):
+        lookup(registry_server, by_number())
 
 
 def test_a_category_read_only_from_its_aria_label_still_counts(
@@ -170,7 +215,95 @@ def test_the_no_results_wording_means_no_record(registry_server: RegistryServer)
     serve_happy(registry_server)
     answer = lookup(registry_server, by_number("009999"))
     assert answer.records == ()
+    assert answer.no_result == "Sorry, no results were found for your search."
     assert len(registry_server.requests()) == 1
+
+
+def test_an_exact_count_of_zero_means_no_record(registry_server: RegistryServer) -> None:
+    serve(registry_server, with_count(b"Showing 0 results", "no-results.html"))
+    answer = lookup(registry_server, by_number("009999"))
+    assert (answer.records, answer.no_result) == ((), "Showing 0 results")
+
+
+def test_an_unknown_member_is_not_found_quoting_the_register(
+    registry_server: RegistryServer,
+) -> None:
+    from tests.test_verifier import fast_verifier
+
+    claim = serve_happy(registry_server).model_copy(update={"identifier": "009999"})
+    check = fast_verifier(registry_server).verify(claim)
+    assert check.status is CheckStatus.NOT_FOUND
+    assert "Sorry, no results were found for your search." in check.reason
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (
+            without_cards(with_count(b"Showing 1 - 3 of 10 results")),
+            "counts 'Showing 1 - 3 of 10 results' but shows 0 member",
+        ),
+        (without_cards(fixture("search-by-number.html")), "counts 'Showing 1 result' but shows 0"),
+        (
+            with_count(b"Showing 1 - 2 of 3 results"),
+            "counts 'Showing 1 - 2 of 3 results' but shows 3",
+        ),
+        (with_count(b"Showing 0 results"), "counts 'Showing 0 results' but shows 3"),
+        (with_count(b"Showing 1 - 3 of 2 results"), "count line it cannot read"),
+        (with_count(b"Showing 1 - 3 of 10 results, 0 results hidden"), "count line it cannot read"),
+        (
+            without_cards(with_count(b"Showing 1 - 3 of 10 results. Sorry, 0 results match.")),
+            "count line it cannot read",
+        ),
+        (
+            with_count(b"Sorry, no results were found for your search."),
+            "shows results beside 'Sorry, no results were found for your search.'",
+        ),
+        (
+            without_cards(with_count(b"Showing 1 - 3 of 10 results")).replace(
+                b"</form>", b"<p>Sorry, no results were found for your search.</p></form>"
+            ),
+            "shows results beside",
+        ),
+        (
+            fixture("no-results.html").replace(
+                b"Sorry, no results were found for your search.",
+                b"Sorry, no results were found for your search in Leeds.",
+            ),
+            "neither a registered member nor its 'no results' wording",
+        ),
+    ],
+    ids=[
+        "count-10-no-cards",
+        "count-1-no-cards",
+        "fewer-counted-than-cards",
+        "zero-beside-cards",
+        "range-past-total",
+        "count-with-trailing-words",
+        "count-and-zero-sentence",
+        "no-results-beside-cards",
+        "no-results-beside-a-count",
+        "no-results-sentence-reworded",
+    ],
+)
+def test_a_count_or_no_results_wording_that_contradicts_the_page_is_a_layout_change(
+    registry_server: RegistryServer, body: bytes, words: str
+) -> None:
+    serve(registry_server, body)
+    with pytest.raises(LayoutChanged, match=re.escape(words)):
+        lookup(registry_server, by_number())
+
+
+def test_an_unreadable_page_counting_ten_results_is_unverifiable_never_not_found(
+    registry_server: RegistryServer,
+) -> None:
+    from tests.test_verifier import fast_verifier
+
+    claim = serve_happy(registry_server)
+    serve(registry_server, without_cards(with_count(b"Showing 1 - 3 of 10 results")))
+    check = fast_verifier(registry_server).verify(claim)
+    assert check.status is CheckStatus.UNVERIFIABLE
+    assert "layout changed: BACP" in check.reason
 
 
 @pytest.mark.parametrize(
@@ -180,7 +313,7 @@ def test_the_no_results_wording_means_no_record(registry_server: RegistryServer)
         (fixture("renamed-fields.html"), "without a readable 'Membership number'"),
         (
             fixture("search-by-number.html").replace(b"Registered Member MBACP (Accred)", b"Mbr"),
-            "neither a registered member",
+            "member 009001 without a membership category",
         ),
         (
             fixture("search-by-number.html")
@@ -231,7 +364,7 @@ def test_a_query_the_register_cannot_answer_is_refused_unsent(
 
 
 def test_the_adapter_is_registered() -> None:
-    assert available()[ADAPTER_ID] is BacpRegisterAdapter
+    assert adapter_class(ADAPTER_ID) is BacpRegisterAdapter
     assert BacpRegisterAdapter.schemes == ("gb.bacp",)
     assert BacpRegisterAdapter.rate_limit == 1.0
 

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
 
-from credverify.adapters.base import Answer, Query, available
+from credverify.adapters.base import Answer, Query, adapter_class
 from credverify.adapters.gb_hcpc import HcpcRegisterAdapter
 from credverify.adapters.http import Http
-from credverify.errors import LayoutChanged, LookupFailed, RegistryTimeout, RegistryUnavailable
-from credverify.records import Claim
+from credverify.errors import (
+    LayoutChanged,
+    LookupFailed,
+    RegistryTimeout,
+    RegistryUnavailable,
+    UnknownWording,
+)
+from credverify.records import CheckStatus, Claim
 from tests.registry_server import Fault, RegistryServer, Request, Response
 
 ADAPTER_ID = "gb.hcpc.register"
@@ -77,6 +84,14 @@ def with_status(wording: str) -> bytes:
     )
 
 
+def with_period(period: str) -> bytes:
+    return fixture("detail-registered.html").replace(b"01/06/2025 to 31/05/2027", period.encode())
+
+
+def no_results_for(number: str) -> bytes:
+    return fixture("no-results.html").replace(b"PYL999999", number.encode())
+
+
 # Happy paths
 
 
@@ -104,7 +119,7 @@ def test_a_registrant_is_found_by_number(registry_server: RegistryServer) -> Non
 
 
 def test_the_profession_is_the_number_prefix(registry_server: RegistryServer) -> None:
-    serve(registry_server, fixture("no-results.html"))
+    serve(registry_server, no_results_for("PH000101"))
     assert lookup(registry_server, by_number("PH000101")).records == ()
     assert registry_server.requests()[0].query["profession"] == ["PH"]
 
@@ -139,13 +154,15 @@ def test_the_base_url_may_carry_a_path(registry_server: RegistryServer) -> None:
     [
         ("Registered", True),
         ("Registered with conditions of practice", True),
+        ("Registered - conditions of practice", True),
         ("Registered - Caution", True),
         ("Suspended", False),
         ("Interim suspension order", False),
         ("Struck off", False),
         ("Lapsed", False),
+        ("Removed", False),
         ("Voluntary removal", False),
-        ("Under review", None),  # wording this module does not know: neither active nor not
+        ("  struck   OFF ", False),  # case and spacing are not wording
     ],
 )
 def test_a_status_keeps_its_wording_and_sets_active(
@@ -153,7 +170,55 @@ def test_a_status_keeps_its_wording_and_sets_active(
 ) -> None:
     serve(registry_server, with_status(wording))
     (record,) = lookup(registry_server, by_number()).records
-    assert (record.status, record.active) == (wording, active)
+    assert (record.status, record.active) == (" ".join(wording.split()), active)
+
+
+@pytest.mark.parametrize(
+    "wording", ["Expired", "Erased", "Under review", "Registered (pending)", "Not suspended"]
+)
+def test_a_status_wording_it_does_not_know_is_quoted_never_guessed(
+    registry_server: RegistryServer, wording: str
+) -> None:
+    serve(registry_server, with_status(wording))
+    with pytest.raises(
+        UnknownWording, match=re.escape(f"HCPC: unknown status wording '{wording}'")
+    ) as caught:
+        lookup(registry_server, by_number())
+    assert caught.value.evidence  # the page that was not understood is kept
+
+
+def test_an_unknown_status_is_unverifiable_for_the_verifier(
+    registry_server: RegistryServer,
+) -> None:
+    from tests.test_verifier import fast_verifier
+
+    claim = serve_happy(registry_server)
+    serve(registry_server, with_status("Expired"))
+    check = fast_verifier(registry_server).verify(claim)
+    assert check.status is CheckStatus.UNVERIFIABLE
+    assert "'Expired'" in check.reason
+    assert check.evidence
+
+
+def test_a_period_that_ended_is_inactive_with_its_end_date(
+    registry_server: RegistryServer,
+) -> None:
+    """The page still says "Registered", but the registration period ended in 2017."""
+    from tests.test_verifier import fast_verifier
+
+    claim = serve_happy(registry_server).model_copy(update={"valid_until": None})
+    serve(registry_server, with_period("01/06/2015 to 31/05/2017"))
+    check = fast_verifier(registry_server).verify(claim)
+    assert check.status is CheckStatus.INACTIVE
+    assert "2017-05-31" in check.reason
+    assert check.record is not None
+    assert (check.record.status, check.record.valid_until) == ("Registered", date(2017, 5, 31))
+
+
+def test_a_period_it_cannot_read_is_a_layout_change(registry_server: RegistryServer) -> None:
+    serve(registry_server, with_period("01/06/2025 until further notice"))
+    with pytest.raises(LayoutChanged, match="period it cannot read: '01/06/2025 until"):
+        lookup(registry_server, by_number())
 
 
 def test_conditions_keep_the_registrant_active_with_both_domains(
@@ -177,6 +242,17 @@ def test_a_lapsed_registrant_with_no_domain_is_a_practitioner_psychologist(
     assert record.tier == "practitioner-psychologist"
     assert record.valid_until == date(2023, 5, 31)
     assert "modalities" not in record.details
+
+
+def test_a_domain_it_does_not_know_is_quoted_never_guessed(
+    registry_server: RegistryServer,
+) -> None:
+    page = fixture("detail-registered.html").replace(
+        b"Clinical psychologist", b"Clinical neuropsychologist"
+    )
+    serve(registry_server, page)
+    with pytest.raises(UnknownWording, match="'Clinical neuropsychologist'"):
+        lookup(registry_server, by_number())
 
 
 @pytest.mark.parametrize(
@@ -204,14 +280,56 @@ def test_the_no_results_wording_means_no_record(registry_server: RegistryServer)
     serve_happy(registry_server)
     answer = lookup(registry_server, by_number("PYL999999"))
     assert answer.records == ()
+    assert answer.no_result == "No results returned for PYL999999"
     assert answer.evidence
     assert len(registry_server.requests()) == 1
+
+
+def test_an_unknown_number_is_not_found_quoting_the_register(
+    registry_server: RegistryServer,
+) -> None:
+    from tests.test_verifier import fast_verifier
+
+    claim = serve_happy(registry_server).model_copy(update={"identifier": "PYL999999"})
+    check = fast_verifier(registry_server).verify(claim)
+    assert check.status is CheckStatus.NOT_FOUND
+    assert "No results returned for PYL999999" in check.reason
 
 
 @pytest.mark.parametrize(
     ("body", "words"),
     [
-        (fixture("maintenance.html"), "neither a registrant nor its 'No results returned'"),
+        (no_results_for("PYL000102"), "answered 'No results returned for PYL000102' when asked"),
+        (
+            fixture("detail-registered.html").replace(
+                b"</table>", b"</table><p>No results returned for PYL000101</p>"
+            ),
+            "shows a registrant beside 'No results returned for PYL000101'",
+        ),
+        (
+            fixture("no-results.html").replace(
+                b"No results returned for PYL999999", b"No results returned for PYL000101 yet"
+            ),
+            "neither a registrant nor",
+        ),
+    ],
+    ids=["another-number", "beside-a-registrant", "longer-sentence"],
+)
+def test_the_no_results_wording_counts_only_whole_and_for_the_number_asked(
+    registry_server: RegistryServer, body: bytes, words: str
+) -> None:
+    serve(registry_server, body)
+    with pytest.raises(LayoutChanged, match=words):
+        lookup(registry_server, by_number())
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (
+            fixture("maintenance.html"),
+            "neither a registrant nor its 'No results returned for' wording",
+        ),
         (fixture("consent-wall.html"), "page title: 'Just a moment...'"),
         (fixture("renamed-fields.html"), "neither a registrant"),
         (
@@ -271,7 +389,7 @@ def test_a_query_the_register_cannot_answer_is_refused_unsent(
 
 
 def test_the_adapter_is_registered() -> None:
-    assert available()[ADAPTER_ID] is HcpcRegisterAdapter
+    assert adapter_class(ADAPTER_ID) is HcpcRegisterAdapter
     assert HcpcRegisterAdapter.schemes == ("gb.hcpc",)
     assert HcpcRegisterAdapter.rate_limit == 1.0
 

@@ -4,66 +4,105 @@ The British Association for Counselling and Psychotherapy keeps a voluntary regi
 the Professional Standards Authority. It publishes no API; its search page is a server-rendered
 GET: ``{base}/search/Register?q=<name or membership number>`` (``skip=N`` pages by tens; only the
 first page is read). Each result is an ``<article>`` whose header holds the member's name, then
-their location; the membership category appears in the register's own words ("Registered Member
-MBACP", "... MBACP (Accred)", "... MBACP (Snr Accred)"), and the number as an
+their location; the membership category appears in the register's own words, and the number as an
 ``aria-label="Membership number: N"``.
 
-Anchors are that vocabulary and the labels, not CSS classes: an article naming an MBACP category
-is a result; a result without a membership number is a changed layout. Being listed means being
-registered, so the category is the status unless a card shows an explicit "Status" label
-(suspended, lapsed, removed or withdrawn members are inactive). The page's "no results" wording
-means no such member; any other page (maintenance, consent wall, redesign) raises LayoutChanged.
-The register shows no dates (registration renews yearly with membership), so validity stays
-unconfirmed. Facts: ``reference/practitioners.md`` section 2.3; page shapes:
-``tests/fixtures/gb.bacp.register/README.md``.
+Wordings understood, each a closed vocabulary compared whole (never as a substring):
+
+- membership categories (:data:`CATEGORIES`, official): "Registered Member MBACP", "Registered
+  Member MBACP (Accred)", "Registered Member MBACP (Snr Accred)"; another wording naming MBACP is
+  quoted as unknown (unverifiable);
+- an explicit status label (:data:`STATUSES`, modelled: the live page shows none, being listed
+  means being registered, so the category is the status): "Registered" is active; "Suspended",
+  "Lapsed", "Removed", "Withdrawn", "Membership withdrawn", "Membership suspended" and "Expelled"
+  are inactive; any other is quoted as unknown;
+- the count line (modelled): "Showing 1 result", "Showing 1 - 3 of 10 results", read whole;
+- no such member (modelled): a sentence of the page that reads exactly "Sorry, no results were
+  found for your search.", or a count line of exactly zero, with no member shown. That is the
+  only "no such record" signal.
+
+A count line that does not read exactly, a count of members other than the cards read (or above
+zero with none read), a no-results sentence beside members, a result without a membership number
+or category: each is a changed layout, as is any other page (maintenance, consent wall,
+redesign). The register shows no dates (registration renews yearly with membership), so validity
+stays unconfirmed. How sure each wording is: ``tests/fixtures/gb.bacp.register/README.md``;
+the categories: http://www.bacpregister.co.uk/join/FAQs.php
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 
 from selectolax.lexbor import LexborNode
 
-from credverify.adapters.base import Adapter, AdapterKind, Answer, Query, register
-from credverify.adapters.html_register import HtmlPage, clean, pick, read_html
-from credverify.errors import LookupFailed
+from credverify.adapters.base import (
+    Adapter,
+    AdapterKind,
+    Answer,
+    Query,
+    Request,
+    Vocabulary,
+    register,
+)
+from credverify.adapters.html_register import HtmlPage, pick, read_html
+from credverify.adapters.http import Exchange
+from credverify.adapters.text import clean
 from credverify.records import RegistryRecord
 
 __all__ = ["BacpRegisterAdapter"]
 
 SEARCH_PATH = "/search/Register"
-NO_RESULTS = ("no results", "0 results", "did not match any")
-CATEGORY = re.compile(
-    r"(?:Registered\s+Member\s+)?MBACP(?:\s*\(\s*(?:Snr|Senior)?\s*Accred(?:ited)?\s*\))?",
+CATEGORIES = Vocabulary(
+    "membership category",
+    {
+        "Registered Member MBACP": "registered",
+        "Registered Member MBACP (Accred)": "accredited",
+        "Registered Member MBACP (Snr Accred)": "senior-accredited",
+    },
+)
+"""The register's category wording -> the gb.bacp tier id."""
+STATUSES = Vocabulary(
+    "status",
+    {
+        "Registered": True,
+        "Suspended": False,
+        "Lapsed": False,
+        "Removed": False,
+        "Withdrawn": False,
+        "Membership withdrawn": False,
+        "Membership suspended": False,
+        "Expelled": False,
+    },
+)
+"""An explicit "Status" label's wording -> active (modelled: the live page shows none)."""
+NO_RESULTS = Vocabulary("no-results", {"Sorry, no results were found for your search.": True})
+"""The sentence that means "no such member" (modelled)."""
+COUNT = re.compile(
+    r"Showing (?:(?P<first>[0-9][0-9,]*) ?[-\u2013] ?(?P<last>[0-9][0-9,]*) of )?"
+    r"(?P<total>[0-9][0-9,]*) results?\.?",
     re.IGNORECASE,
 )
+COUNT_LIKE = re.compile(r"showing\b.*\bresults?\b.*", re.IGNORECASE)
+MBACP = re.compile(r"\bMBACP\b", re.IGNORECASE)
 NUMBER = ("membership number", "bacp membership number", "register certificate number")
 NUMBER_TEXT = re.compile(r"Membership number:?\s*([0-9][0-9 ]*[0-9]|[0-9])", re.IGNORECASE)
 STATUS = ("status", "registration status", "register status")
 LOCATION = ("location", "area", "town")
-INACTIVE_WORDS = ("suspen", "lapsed", "removed", "withdrawn", "withdrawal", "expelled", "struck")
 DATES_NOTE = (
     "The BACP Register shows no dates: registration renews yearly with membership, so a "
     "claimed validity cannot be confirmed from it."
 )
 
 
-def _tier(category: str) -> str:
-    """The gb.bacp tier of a category wording."""
-    wording = category.casefold()
-    if "snr" in wording or "senior" in wording:
-        return "senior-accredited"
-    return "accredited" if "accred" in wording else "registered"
+@dataclass(frozen=True)
+class Count:
+    """What a count line says: the results on this page and in all."""
 
-
-def _active(status: str, explicit: bool) -> bool | None:
-    wording = status.casefold()
-    if any(word in wording for word in INACTIVE_WORDS):
-        return False
-    if not explicit or "registered" in wording or "mbacp" in wording:
-        return True  # on the Register, with no sanction shown
-    return None
+    line: str
+    shown: int
+    total: int
 
 
 @register
@@ -72,16 +111,17 @@ class BacpRegisterAdapter(Adapter):
 
     id = "gb.bacp.register"
     name = "BACP Register of Counsellors & Psychotherapists"
+    short_name = "BACP"
     schemes = ("gb.bacp",)
     kind = AdapterKind.HTML
     default_base_url = "https://www.bacp.co.uk"
     rate_limit = 1.0  # a public web form with no published limit: one page a second
     concurrency = 1
     cache_ttl = timedelta(days=1)
+    parser_version = 2
+    parse_off_loop = True
 
     def refuses(self, query: Query) -> str | None:
-        if query.scheme not in self.schemes:
-            return f"the BACP Register answers for gb.bacp, not {query.scheme!r}"
         if query.identifier:
             if not query.identifier.replace(" ", "").isdigit():
                 return f"{query.identifier!r} is not a BACP membership number (digits only)"
@@ -93,27 +133,58 @@ class BacpRegisterAdapter(Adapter):
         """By membership number when there is one, else by the holder's name."""
         return {"q": (query.identifier or "").replace(" ", "") or clean(query.holder)}
 
-    async def lookup(self, query: Query) -> Answer:
-        reason = self.refuses(query)
-        if reason:
-            raise LookupFailed(reason)
-        exchange = await self.http.request(
-            self,
-            "GET",
-            self.endpoint(SEARCH_PATH),
-            params=self.search_params(query),
-            headers={"Accept": "text/html"},
+    def request(self, query: Query) -> Request:
+        return Request(
+            SEARCH_PATH, params=self.search_params(query), headers={"Accept": "text/html"}
         )
-        page = read_html(exchange, "BACP")
-        cards = [card for card in page.tree.css("article") if _category(card)]
-        records = tuple(self._record(page, card) for card in cards)
-        if not records and not page.says(NO_RESULTS):
-            page.changed("shows neither a registered member nor its 'no results' wording")
+
+    def parse(self, exchange: Exchange, query: Query) -> Answer:
+        page = read_html(exchange, self)
+        records = self.members(page)
+        count = self.count(page)
+        said = page.says(NO_RESULTS)
+        if said and (records or (count and count.total)):
+            raise page.layout_changed(f"shows results beside {said!r}")
+        if count is not None and count.shown != len(records):
+            raise page.layout_changed(
+                f"counts {count.line!r} but shows {len(records)} member(s) it can read"
+            )
+        unconfirmable = ("valid_from", "valid_until")
+        if not records:
+            no_result = said or (count.line if count is not None else None)
+            if no_result is None:
+                raise page.layout_changed(
+                    "shows neither a registered member nor its 'no results' wording"
+                )
+            return Answer((), (exchange.evidence,), unconfirmable, no_result=no_result)
         notes = [DATES_NOTE]
-        total = page.result_count()
-        if records and total is not None and total > len(records):
-            notes.append(f"Only the first {len(records)} of {total} results were read.")
-        return Answer(records, (exchange.evidence,), ("valid_from", "valid_until"), tuple(notes))
+        if count is not None and count.total > len(records):
+            notes.append(f"Only the first {len(records)} of {count.total} results were read.")
+        return Answer(records, (exchange.evidence,), unconfirmable, tuple(notes))
+
+    def count(self, page: HtmlPage) -> Count | None:
+        """The page's count line, read whole; one it cannot read is a changed layout."""
+        counts: dict[str, Count] = {}
+        for line in {found.group(0) for found in page.lines_matching(COUNT_LIKE)}:
+            found = COUNT.fullmatch(line)
+            if found is None:
+                raise page.layout_changed(f"shows a count line it cannot read: {line!r}")
+            total = int(found["total"].replace(",", ""))
+            shown = total
+            if found["first"] is not None:
+                first, last = (int(found[k].replace(",", "")) for k in ("first", "last"))
+                if not 1 <= first <= last <= total:
+                    raise page.layout_changed(f"shows a count line it cannot read: {line!r}")
+                shown = last - first + 1
+            counts[line] = Count(line, shown, total)
+        if len({(c.shown, c.total) for c in counts.values()}) > 1:
+            raise page.layout_changed(f"shows count lines that disagree: {sorted(counts)}")
+        return next(iter(counts.values()), None)
+
+    def members(self, page: HtmlPage) -> tuple[RegistryRecord, ...]:
+        """The members a results page lists: each ``<article>`` naming MBACP or a number."""
+        cards = [card for card in page.tree.css("article") if _is_result(card)]
+        return tuple(self._record(page, card) for card in cards)
 
     def _record(self, page: HtmlPage, card: LexborNode) -> RegistryRecord:
         fields: dict[str, str] = {}
@@ -122,13 +193,21 @@ class BacpRegisterAdapter(Adapter):
         found = NUMBER_TEXT.search(clean(card.text(separator=" ")))
         number = (pick(fields, *NUMBER) or (found.group(1) if found else "")).replace(" ", "")
         if not number.isdigit():
-            page.changed(f"shows a member without a readable 'Membership number': {number!r}")
+            raise page.layout_changed(
+                f"shows a member without a readable 'Membership number': {number!r}"
+            )
         heading = _heading(card)
         if not heading:
-            page.changed(f"shows member {number} without a name")
-        category = _category(card)
+            raise page.layout_changed(f"shows member {number} without a name")
+        categories = _categories(card)
+        if not categories:
+            raise page.layout_changed(f"shows member {number} without a membership category")
+        category = categories[0]
+        tiers = {CATEGORIES(text) for text in categories if text in CATEGORIES}
+        if len(tiers) > 1:
+            raise page.layout_changed(f"shows member {number} in two categories: {categories}")
+        tier = CATEGORIES(category)
         explicit = pick(fields, *STATUS)
-        status = explicit or category
         details = {
             "membership_category": category,
             "location": pick(fields, *LOCATION) or (heading[1] if len(heading) > 1 else ""),
@@ -139,20 +218,32 @@ class BacpRegisterAdapter(Adapter):
             identifier=number,
             holder=heading[0],
             scheme="gb.bacp",
-            tier=_tier(category),
+            tier=tier,
             jurisdiction="GB",
-            status=status,
-            active=_active(status, bool(explicit)),
+            status=explicit or category,
+            active=STATUSES(explicit) if explicit else True,  # listed, with no sanction shown
             details={k: v for k, v in details.items() if v},
         )
 
 
-def _category(card: LexborNode) -> str:
-    """The fullest category wording a card shows, in its text or its aria-labels."""
-    texts = [clean(card.text(separator=" "))]
-    texts += [clean(n.attributes.get("aria-label")) for n in card.css("[aria-label]")]
-    found = [m.group(0) for text in texts for m in CATEGORY.finditer(text)]
-    return clean(max(found, key=len)) if found else ""
+def _labels_and_lines(card: LexborNode) -> list[str]:
+    """A card's plain ``aria-label`` texts (not "Label: value" pairs) and its own text lines."""
+    labels = [clean(n.attributes.get("aria-label")) for n in card.css("[aria-label]")]
+    lines = [clean(n.text(separator=" ")) for n in card.traverse() if clean(n.text(deep=False))]
+    return [text for text in labels if text and ":" not in text] + lines
+
+
+def _is_result(card: LexborNode) -> bool:
+    text = clean(card.text(separator=" "))
+    labels = " ".join(clean(n.attributes.get("aria-label")) for n in card.css("[aria-label]"))
+    return bool(MBACP.search(text) or MBACP.search(labels) or NUMBER_TEXT.search(labels + text))
+
+
+def _categories(card: LexborNode) -> list[str]:
+    """The category wordings a card shows (its status badge's label or text), known ones first,
+    so an unknown wording is only quoted when no known one is shown."""
+    named = dict.fromkeys(text for text in _labels_and_lines(card) if MBACP.search(text))
+    return sorted(named, key=lambda text: text not in CATEGORIES)
 
 
 def _heading(card: LexborNode) -> list[str]:

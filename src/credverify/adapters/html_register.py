@@ -5,9 +5,10 @@ whatever the page shows. Parsers here anchor on what a person reads (field label
 "Registration number", the register's own vocabulary and its own "no results" wording) rather
 than on deep CSS paths, so a restyled page still parses and a redesigned one fails loudly.
 
-Three outcomes only, never a fourth: records; the register's own "no results" wording (no such
-record); or :class:`~credverify.errors.LayoutChanged` for anything else (a maintenance notice, a
-consent wall, an empty body, JSON, renamed fields). An unrecognised page is never read as "not
+Three outcomes only, never a fourth: records; the register's own "no results" wording, matched
+as a whole line or sentence of the page (no such record); or the adapter's
+:meth:`~credverify.adapters.base.Adapter.layout_changed` for anything else (a maintenance notice,
+a consent wall, an empty body, JSON, renamed fields). An unrecognised page is never read as "not
 found". Markup is parsed with selectolax (lexbor); scripts, styles and templates are dropped
 before any text is read, so a word inside a script never counts as page text.
 """
@@ -16,36 +17,24 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterable
-from datetime import date, datetime
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Iterator
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from credverify.errors import LayoutChanged
+from credverify.adapters.text import clean
 
 if TYPE_CHECKING:
+    from credverify.adapters.base import Adapter, Vocabulary
     from credverify.adapters.http import Exchange
+    from credverify.errors import LayoutChanged
 
-__all__ = [
-    "HTML_MEDIA_TYPES",
-    "HtmlPage",
-    "clean",
-    "date_range",
-    "label_key",
-    "pick",
-    "read_html",
-]
+__all__ = ["HTML_MEDIA_TYPES", "HtmlPage", "label_key", "pick", "read_html"]
 
 HTML_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _INVISIBLE = ["script", "style", "noscript", "template"]
-_DATE = re.compile(r"\b(\d{1,2}/\d{1,2}/\d{4}|\d{1,2} [A-Za-z]+ \d{4})\b")
-_COUNT = re.compile(r"\b(\d[\d,]*)\s+(?:results?|registrants?|matches)\b", re.IGNORECASE)
-
-
-def clean(text: str | None) -> str:
-    """Text with its whitespace (newlines, tabs, non-breaking spaces) collapsed to single spaces."""
-    return " ".join((text or "").split())
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def label_key(text: str | None) -> str:
@@ -63,31 +52,6 @@ def pick(fields: dict[str, str], *labels: str) -> str:
         if fields.get(label):
             return fields[label]
     return ""
-
-
-def _day(text: str) -> date | None:
-    for layout in ("%d/%m/%Y", "%d %B %Y", "%d %b %Y"):
-        try:
-            return datetime.strptime(text, layout).date()
-        except ValueError:
-            continue
-    return None
-
-
-def date_range(text: str) -> tuple[date | None, date | None]:
-    """A period's first and last day, as the registers write them.
-
-    >>> date_range("01/06/2025 to 31/05/2027")
-    (datetime.date(2025, 6, 1), datetime.date(2027, 5, 31))
-    >>> date_range("1 June 2025 to 31 May 2027")[1]
-    datetime.date(2027, 5, 31)
-    >>> date_range("not shown")
-    (None, None)
-    """
-    days = [_day(found) for found in _DATE.findall(text)]
-    if len(days) >= 2:
-        return days[0], days[1]
-    return (days[0], None) if days else (None, None)
 
 
 def _decode(body: bytes, content_type: str) -> str:
@@ -108,39 +72,41 @@ def _decode(body: bytes, content_type: str) -> str:
 
 
 class HtmlPage:
-    """One register page: its tree (without scripts), its visible text, and its evidence."""
+    """One register page: its tree (without scripts), its visible lines, and its evidence."""
 
-    def __init__(self, exchange: Exchange, source: str) -> None:
+    def __init__(self, exchange: Exchange, adapter: Adapter) -> None:
         self.exchange = exchange
-        self.source = source
+        self.adapter = adapter
         self.tree = LexborHTMLParser(
             _decode(exchange.body, str(exchange.headers.get("content-type", "")))
         )
         self.tree.strip_tags(_INVISIBLE, recursive=True)
-        body = self.tree.body
-        self.text = clean(body.text(separator=" ") if body is not None else "")
 
     @property
     def title(self) -> str:
         node = self.tree.css_first("title") or self.tree.css_first("h1")
         return clean(node.text(separator=" ")) if node is not None else ""
 
-    def changed(self, why: str) -> NoReturn:
-        """Raise LayoutChanged naming the source, the reason and the page's own title."""
+    def layout_changed(self, why: str) -> LayoutChanged:
+        """The adapter's :meth:`~credverify.adapters.base.Adapter.layout_changed`, naming the
+        page's own title, since a bot wall or a maintenance page says what it is there."""
         title = f" (page title: {self.title[:80]!r})" if self.title else ""
-        raise LayoutChanged(
-            f"layout changed: {self.source} {why}{title}", evidence=(self.exchange.evidence,)
-        )
+        return self.adapter.layout_changed(self.exchange, f"{why}{title}")
 
-    def says(self, phrases: Iterable[str]) -> bool:
-        """Whether the visible text contains one of ``phrases`` (case-insensitive)."""
-        text = self.text.casefold()
-        return any(phrase.casefold() in text for phrase in phrases)
+    @cached_property
+    def lines(self) -> tuple[str, ...]:
+        """What a reader sees as separate lines: the text of every element that holds text of
+        its own (a paragraph, a cell, a heading), whole, then each of its sentences."""
+        return tuple(line for node in _nodes(self.tree.body) for line in _lines(node))
 
-    def result_count(self) -> int | None:
-        """The "N results" total the page announces, if it announces one."""
-        found = _COUNT.search(self.text)
-        return int(found.group(1).replace(",", "")) if found else None
+    def says(self, phrases: Vocabulary[Any]) -> str | None:
+        """The first line or sentence of the page that is one of ``phrases`` (compared whole,
+        never as a substring), else None."""
+        return next((line for line in self.lines if line in phrases), None)
+
+    def lines_matching(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+        """Every line or sentence that ``pattern`` matches whole (``fullmatch``)."""
+        return [found for line in self.lines if (found := pattern.fullmatch(line))]
 
     def field_groups(self, within: LexborNode | None = None) -> list[dict[str, str]]:
         """Label -> value pairs, one dict per table or definition list, plus one for the
@@ -175,20 +141,34 @@ class HtmlPage:
         return [group for group in groups if group]
 
 
+def _nodes(root: LexborNode | None) -> Iterator[LexborNode]:
+    """``root`` and every element under it that holds text of its own."""
+    if root is None:
+        return
+    for node in root.traverse(include_text=False):
+        if clean(node.text(deep=False)):
+            yield node
+
+
+def _lines(node: LexborNode) -> Iterator[str]:
+    whole = _text(node)
+    yield whole
+    sentences = _SENTENCE_END.split(whole)
+    if len(sentences) > 1:
+        yield from sentences
+
+
 def _text(node: LexborNode) -> str:
     return clean(node.text(separator=" "))
 
 
-def read_html(exchange: Exchange, source: str) -> HtmlPage:
-    """The exchange as an HTML page, or LayoutChanged when it is not one (JSON, empty body)."""
+def read_html(exchange: Exchange, adapter: Adapter) -> HtmlPage:
+    """The exchange as an HTML page; the adapter's layout change when it is not one (JSON, an
+    empty body)."""
     if exchange.media_type not in HTML_MEDIA_TYPES:
-        raise LayoutChanged(
-            f"layout changed: {source} expected an HTML page, got "
-            f"{exchange.media_type or 'no content type'!r}",
-            evidence=(exchange.evidence,),
+        raise adapter.layout_changed(
+            exchange, f"expected an HTML page, got {exchange.media_type or 'no content type'!r}"
         )
     if not exchange.body.strip():
-        raise LayoutChanged(
-            f"layout changed: {source} sent an empty page", evidence=(exchange.evidence,)
-        )
-    return HtmlPage(exchange, source)
+        raise adapter.layout_changed(exchange, "sent an empty page")
+    return HtmlPage(exchange, adapter)
