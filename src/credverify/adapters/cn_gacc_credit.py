@@ -200,7 +200,7 @@ def read_level(record: RegistryRecord) -> RegistryRecord:
     if not basis_id:
         since = record.details.get("mana_type_use_time") or "the import day"
         raise UnknownWording(
-            f"GACC credit level code (manaType) {code!r} of {since}: no GACC credit order is "
+            f"credit level code (manaType) {code!r} of {since}: no GACC credit order is "
             "known for that date, so the code cannot be read"
         )
     levels = LEVELS.get(basis_id)
@@ -209,12 +209,12 @@ def read_level(record: RegistryRecord) -> RegistryRecord:
     )
     if levels is None:
         raise UnknownWording(
-            f"GACC credit level code (manaType) {code!r} under {title}: an order whose codes "
+            f"credit level code (manaType) {code!r} under {title}: an order whose codes "
             "this adapter does not know"
         )
     if code not in levels:
         raise UnknownWording(
-            f"GACC credit level code (manaType) {code!r} is not known under {title} "
+            f"credit level code (manaType) {code!r} is not known under {title} "
             f"(known: {', '.join(levels.wordings)}): not read as any level"
         )
     tier, active, status = levels(code)
