@@ -32,7 +32,7 @@ What the fields mean here:
 - ``details`` keeps the non-empty raw fields: general, specialty, upin, dob (ISO), address, city,
   zip, excltype, reindate, waiverdate (ISO), wvrstate (the state whose Medicaid waived it).
 
-Facts: ``reference/practitioners.md`` section 1.3.
+The downloads and their record layout: https://oig.hhs.gov/exclusions/exclusions_list.asp
 """
 
 from __future__ import annotations
