@@ -50,6 +50,50 @@ def test_a_leie_name_screening_after_a_sync(capsys: pytest.CaptureFixture[str]) 
     assert json.loads(out)["result"] == "clear"
 
 
+def test_an_npi_on_the_leie_screened_by_number_alone_is_a_match(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    leie = str(FIXTURES / "us.oig.leie" / "UPDATED.csv")
+    run(capsys, "registries", "sync", "us.oig.leie", "--file", leie)
+    _, out, _ = run(capsys, "lookup", "--scheme", "us.oig.leie", "1900000104", "--json")
+    screening = json.loads(out)
+    assert screening["result"] == "match"
+    assert screening["subject"] == "NPI 1900000104"
+    assert screening["hits"][0]["record"]["holder"] == "MARISOL Q PENNYWHISTLE"
+    _, out, _ = run(capsys, "lookup", "--scheme", "us.oig.leie", "1900000104")
+    assert out.startswith("MATCH: NPI 1900000104 against us.oig.leie")
+
+
+@pytest.mark.parametrize(
+    ("npi", "reason"),
+    [
+        ("1234567893", "an NPI alone clears no one"),  # valid, not on the list
+        ("0000000000", "NPI 0000000000 cannot be screened"),  # the LEIE's "unknown NPI"
+    ],
+)
+def test_an_npi_alone_that_the_screening_cannot_use_is_unverifiable_never_clear(
+    capsys: pytest.CaptureFixture[str], npi: str, reason: str
+) -> None:
+    leie = str(FIXTURES / "us.oig.leie" / "UPDATED.csv")
+    run(capsys, "registries", "sync", "us.oig.leie", "--file", leie)
+    _, out, _ = run(capsys, "lookup", "--scheme", "us.oig.leie", npi, "--json")
+    data = json.loads(out)
+    assert data["status"] == "unverifiable"
+    assert reason in data["reason"]
+    assert "result" not in data
+
+
+def test_a_reinstated_entry_screened_from_the_cli_says_when(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rein = str(FIXTURES / "us.oig.leie" / "2606rein.csv")
+    run(capsys, "registries", "sync", "us.oig.leie", "--file", rein)
+    _, out, _ = run(capsys, "lookup", "--scheme", "us.oig.leie", "1290000474")
+    assert out.startswith("CLEAR: NPI 1290000474")
+    assert "note: LARKSPUR TELETHERAPY LLC" in out
+    assert "reinstated on 2026-06-01" in out
+
+
 def test_a_screening_without_the_list_is_unverifiable_never_clear(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -762,6 +762,8 @@ async def _screen(claims: list[Claim], verifier: Verifier) -> tuple[Screening | 
     npi = next((c.identifier for c in claims if c.scheme == "us.npi"), None)
     state = next((c.jurisdiction for c in claims if c.jurisdiction), None)
     try:
-        return await verifier.ascreen(person.holder or "", npi=npi, state=state), ""
+        screening = await verifier.ascreen(person.holder, npi=npi, state=state)
     except LookupFailed as failure:
         return None, f"exclusion screening not done: {failure.message}"
+    # What the screening could not use (an invalid NPI), or did not count (a reinstatement).
+    return screening, "; ".join(f"exclusion screening: {note}" for note in screening.notes)

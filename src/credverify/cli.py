@@ -509,15 +509,20 @@ def _attachment(path: Path) -> Any:
     return Attachment(name=path.name, sha256=digest, media_type=media_type)
 
 
-def _screen(verifier: Any, subject: str, npi: str | None, state: str | None, as_json: bool) -> None:
+def _screen(
+    verifier: Any, subject: str | None, npi: str | None, state: str | None, as_json: bool
+) -> None:
+    """Screen by name, by NPI or both; what the screening could not use is printed with it."""
     from credverify.errors import LookupFailed
 
+    named = subject or f"NPI {npi}"
     try:
-        screening = verifier.screen(subject, npi=npi if npi != subject else None, state=state)
+        screening = verifier.screen(subject, npi=npi, state=state)
     except LookupFailed as failure:
-        # A list that could not be read never says "clear".
+        # A list that could not be read, or a screening that could not use what it was given,
+        # never says "clear".
         if as_json:
-            _print_json({"subject": subject, "status": "unverifiable", "reason": failure.message})
+            _print_json({"subject": named, "status": "unverifiable", "reason": failure.message})
         else:
             stdout.print(f"[bold red]UNVERIFIABLE[/]: {failure.message}")
         return
@@ -526,7 +531,8 @@ def _screen(verifier: Any, subject: str, npi: str | None, state: str | None, as_
         return
     label = " [SYNTHETIC DEMO DATA]" if screening.synthetic else ""
     stdout.print(
-        f"[bold]{screening.result.value.upper()}[/]{label}: {subject} against {screening.adapter}"
+        f"[bold]{screening.result.value.upper()}[/]{label}: {screening.subject} "
+        f"against {screening.adapter}"
     )
     for hit in screening.hits:
         record = hit.record
@@ -535,6 +541,8 @@ def _screen(verifier: Any, subject: str, npi: str | None, state: str | None, as_
             f"{record.status or ''}): {hit.explanation}",
             markup=False,
         )
+    for note in screening.notes:
+        stdout.print(f"  note: {note}", markup=False)
 
 
 @app.command()
@@ -588,6 +596,8 @@ def lookup(
 
       credverify lookup --scheme us.oig.leie --holder "Jane Example" --from US-CA
 
+      credverify lookup --scheme us.oig.leie 1234567893
+
       credverify lookup --scheme us.ctpat --holder "Example Imports Inc" --tier tier-2
       --evidence certification-email.eml
 
@@ -611,7 +621,8 @@ def lookup(
     )
     verifier = Verifier(offline=offline, demo=demo, knowledge=kb, max_age=oldest, refresh=refresh)
     if kb.scheme(chosen).kind.value == "screening":
-        _screen(verifier, holder or identifier or "", identifier, issued_in, as_json)
+        # An identifier is screened as an NPI (by number), never searched as a name.
+        _screen(verifier, holder, identifier, issued_in, as_json)
         return
     check = verifier.verify(claim)
     assessment = None

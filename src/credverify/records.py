@@ -228,6 +228,11 @@ class Screening(_Record):
     evidence: tuple[Evidence, ...] = ()
     checked_at: datetime | None = None
     synthetic: bool = False
+    notes: tuple[str, ...] = Field(
+        default=(),
+        description="What the screening could not use (an NPI it refused), and entries it found "
+        "but did not count (an exclusion reinstated by the screening day).",
+    )
 
 
 class Target(_Record):

@@ -166,9 +166,10 @@ class Verifier:
         return assess(items, target, as_of, facts=facts, knowledge=self.knowledge)
 
     def screen(
-        self, subject: str, *, npi: str | None = None, state: str | None = None
+        self, subject: str | None = None, *, npi: str | None = None, state: str | None = None
     ) -> Screening:
-        """Screen a person or business against the OIG exclusion list (blocking)."""
+        """Screen a person or business, by name, by NPI or both, against the OIG exclusion list
+        (blocking)."""
 
         async def run() -> Screening:
             try:
@@ -179,34 +180,83 @@ class Verifier:
         return asyncio.run(run())
 
     async def ascreen(
-        self, subject: str, *, npi: str | None = None, state: str | None = None
+        self, subject: str | None = None, *, npi: str | None = None, state: str | None = None
     ) -> Screening:
         """``match`` when a non-zero NPI agrees, or the name matches in the same state;
         ``potential-match`` when a name scores in the match or review band; else ``clear``.
-        A fault raises LookupFailed: a list that could not be read never says ``clear``."""
-        claim = Claim(scheme=SCREENING_LIST, identifier=npi, holder=subject, jurisdiction=state)
-        plan = self._plan(claim)
-        if plan.check is not None:
-            raise LookupFailed(plan.check.reason)
-        result = (await self._answer([plan]))[plan.key]
-        if result.failure is not None or result.answer is None:
-            raise result.failure or LookupFailed()
-        hits = []
-        for record in result.answer.records:
-            score = self._name_score(subject, record)
+
+        The NPI is looked up by number and the name searched, each on its own, so an NPI alone
+        can match. An exclusion reinstated by the screening day (the as-of date) is no hit: a
+        note says when it was reinstated. Never ``clear`` on less than it was asked: a fault,
+        no snapshot, an NPI it cannot use with no name to fall back on, or an NPI alone that is
+        not on the list (most LEIE entries carry none) raise LookupFailed; an NPI it could not
+        use beside a name is said in a note."""
+        subject = (subject or "").strip() or None
+        npi = (npi or "").strip() or None
+        if subject is None and npi is None:
+            raise LookupFailed("give a name or an NPI to screen")
+        by_npi = self._plan(Claim(scheme=SCREENING_LIST, identifier=npi)) if npi else None
+        by_name = (
+            self._plan(Claim(scheme=SCREENING_LIST, holder=subject, jurisdiction=state))
+            if subject
+            else None
+        )
+        notes = []
+        if by_npi is not None and by_npi.check is not None:
+            if subject is None:
+                raise LookupFailed(f"NPI {npi} cannot be screened: {by_npi.check.reason}")
+            notes.append(f"NPI {npi} was not used ({by_npi.check.reason}): screened by name only")
+            by_npi = None
+        plans = [p for p in (by_npi, by_name) if p is not None]
+        if any(p.check is not None for p in plans):
+            raise LookupFailed(next(p.check.reason for p in plans if p.check is not None))
+        results = await self._answer(plans)
+        answers: list[Answer] = []
+        for plan in plans:
+            result = results[plan.key]
+            if result.failure is not None or result.answer is None:
+                raise result.failure or LookupFailed()
+            answers.append(result.answer)
+        if by_npi is not None and subject is None and not answers[0].records:
+            raise LookupFailed(
+                f"{answers[0].no_result or f'NPI {npi} is not on the list'}; most LEIE entries "
+                "carry no NPI (0000000000), so an NPI alone clears no one: screen the name too"
+            )
+        as_of = self.as_of or today()
+        hits, seen = [], set()
+        for record in (r for answer in answers for r in answer.records):
+            if record.model_dump_json() in seen:
+                continue  # found by NPI and by name
+            seen.add(record.model_dump_json())
+            score = self._name_score(subject, record) if subject else None
             same_npi = bool(npi) and _same_identifier(record.identifier, npi or "")
             same_state = (
                 bool(state) and (record.jurisdiction or "").upper() == (state or "").upper()
             )
+            explained = score.explain() if score else "screened by NPI only"
             if same_npi:
-                level, why = ScreeningResult.MATCH, f"NPI {npi} is on the list; {score.explain()}"
-            elif score.band is Band.MATCH and same_state:
-                level, why = ScreeningResult.MATCH, f"same name and state; {score.explain()}"
-            elif score.band is not Band.NO_MATCH:
-                level, why = ScreeningResult.POTENTIAL_MATCH, score.explain()
+                level, why = ScreeningResult.MATCH, f"NPI {npi} is on the list; {explained}"
+            elif score is not None and score.band is Band.MATCH and same_state:
+                level, why = ScreeningResult.MATCH, f"same name and state; {explained}"
+            elif score is not None and score.band is not Band.NO_MATCH:
+                level, why = ScreeningResult.POTENTIAL_MATCH, explained
             else:
                 continue
-            hits.append((level, ScreeningHit(record=record, score=score.score, explanation=why)))
+            if record.valid_until is not None and record.valid_until <= as_of:
+                notes.append(
+                    f"{record.holder or record.identifier} ({record.status or 'excluded'}) was "
+                    f"reinstated on {record.valid_until.isoformat()}, on or before "
+                    f"{as_of.isoformat()}: not a match ({why})"
+                )
+                continue
+            hits.append(
+                (
+                    level,
+                    ScreeningHit(
+                        record=record, score=score.score if score else 1.0, explanation=why
+                    ),
+                )
+            )
         levels = {level for level, _ in hits}
         overall = (
             ScreeningResult.MATCH
@@ -215,14 +265,17 @@ class Verifier:
             if levels
             else ScreeningResult.CLEAR
         )
+        evidence = tuple(dict.fromkeys(e for answer in answers for e in answer.evidence))
+        adapter = plans[0].adapter
         return Screening(
-            subject=subject,
-            adapter=plan.adapter.id if plan.adapter else SCREENING_LIST,
+            subject=subject or f"NPI {npi}",
+            adapter=adapter.id if adapter else SCREENING_LIST,
             result=overall,
             hits=tuple(hit for _, hit in sorted(hits, key=lambda h: -h[1].score)),
-            evidence=result.answer.evidence,
+            evidence=evidence,
             checked_at=datetime.now(UTC),
-            synthetic=self.demo or any(e.synthetic for e in result.answer.evidence),
+            synthetic=self.demo or any(e.synthetic for e in evidence),
+            notes=tuple(notes),
         )
 
     def adapter(self, adapter_id: str) -> Adapter:

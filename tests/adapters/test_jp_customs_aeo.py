@@ -46,7 +46,8 @@ def test_the_adapter_is_registered_as_a_snapshot_of_the_jp_aeo_lists() -> None:
 
 def test_every_category_of_the_lists_is_a_jp_aeo_tier() -> None:
     scheme = load().scheme("jp.aeo")
-    assert sorted(CATEGORIES.values()) == sorted(t.id for t in scheme.tiers)
+    tiers = [CATEGORIES(wording) for wording in CATEGORIES.wordings]
+    assert sorted(tiers) == sorted(t.id for t in scheme.tiers)
 
 
 def test_a_utf8_excel_export_syncs(adapter: JapanAeoAdapter) -> None:
@@ -143,3 +144,12 @@ def test_an_invalid_corporate_number_names_the_row_and_column(synced: JapanAeoAd
 def test_without_a_snapshot_the_lookup_says_to_sync(adapter: JapanAeoAdapter) -> None:
     with pytest.raises(LookupFailed, match=r"registries sync jp\.customs\.aeo --file"):
         lookup(adapter, identifier=KAKUU_SEIKI)
+
+
+def test_a_corporate_number_not_on_the_lists_is_not_found_naming_the_snapshot(
+    synced: JapanAeoAdapter,
+) -> None:
+    answer = lookup(synced, identifier="8999900000001")  # synthetic, valid, not listed
+    assert answer.records == ()
+    assert answer.no_result is not None
+    assert answer.no_result.startswith("no entry for 8999900000001 in the snapshot of Japan")

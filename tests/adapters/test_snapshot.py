@@ -1,5 +1,6 @@
 """The snapshot machinery with a small stand-in format: encodings, header checks, atomic
-re-sync, lookups by identifier and by name, download by URL, and the registries CLI."""
+re-sync, lookups by identifier and by name through the base flow (explicit no-result, no snapshot
+a fault), download by URL, and the registries CLI."""
 
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ from credverify.adapters.http import Http
 from credverify.adapters.snapshot import (
     SnapshotAdapter,
     SnapshotError,
+    SnapshotExchange,
     SnapshotRow,
     detect_encoding,
     sync,
 )
-from credverify.errors import LookupFailed
+from credverify.errors import LookupFailed, Refused
 from credverify.records import RegistryRecord
 from credverify.store import Store
 from tests.registry_server import RegistryServer, Response
@@ -34,7 +36,7 @@ class Roster(SnapshotAdapter):
     default_base_url = "https://example.invalid/roster.csv"
     required_columns = ("Number", "Name", "Country")
 
-    def parse(self, rows: Iterable[dict[str, str]]) -> Iterator[SnapshotRow]:
+    def read_rows(self, rows: Iterable[dict[str, str]]) -> Iterator[SnapshotRow]:
         for number, row in enumerate(rows, start=2):
             if not row["Number"].strip():
                 raise SnapshotError(f"row {number}, column Number: expected an identifier")
@@ -128,6 +130,46 @@ def test_a_file_that_breaks_halfway_leaves_the_previous_snapshot(
     assert info is not None
     assert info.rows == len(ROWS)
     assert not ask(roster, Query(scheme="eu.eori", identifier="NEW1")).records
+
+
+def test_an_identifier_not_in_the_list_is_its_explicit_no_result(
+    roster: Roster, tmp_path: Path
+) -> None:
+    sync(roster, file=write(tmp_path / "roster.csv", "utf-8"))
+    answer = ask(roster, Query(scheme="eu.eori", identifier="XX999", holder="Synthetische"))
+    assert answer.records == ()  # by identifier only: the name does not widen the search
+    assert answer.no_result is not None
+    assert answer.no_result.startswith("no entry for XX999 in the snapshot of Test roster, 4 rows")
+    assert "imported 20" in answer.no_result
+
+
+def test_a_name_with_no_candidate_is_a_no_result_that_quotes_the_name(
+    roster: Roster, tmp_path: Path
+) -> None:
+    sync(roster, file=write(tmp_path / "roster.csv", "utf-8"))
+    answer = ask(roster, Query(scheme="eu.eori", holder="Zzyzx Quorble"))
+    assert answer.records == ()
+    assert answer.no_result is not None
+    assert "no entry for the name 'Zzyzx Quorble'" in answer.no_result
+
+
+def test_a_query_with_neither_identifier_nor_name_is_refused(roster: Roster) -> None:
+    with pytest.raises(Refused, match="give an identifier or a name"):
+        ask(roster, Query(scheme="eu.eori"))
+
+
+def test_the_lookup_is_the_base_flow_over_a_snapshot_exchange(
+    roster: Roster, tmp_path: Path
+) -> None:
+    sync(roster, file=write(tmp_path / "roster.csv", "utf-8"))
+    query = Query(scheme="eu.eori", identifier="DE100")
+    exchange = asyncio.run(roster.fetch(query))
+    assert isinstance(exchange, SnapshotExchange)
+    assert exchange.status_code == 200
+    assert json.loads(exchange.body)[0]["holder"] == "Synthetische Handels GmbH"
+    assert roster.parse(exchange, query).records[0].identifier == "DE100"
+    assert "lookup" not in vars(SnapshotAdapter)
+    assert "lookup" not in vars(Roster)
 
 
 def test_a_resync_replaces_the_snapshot(roster: Roster, tmp_path: Path) -> None:

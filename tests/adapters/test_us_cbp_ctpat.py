@@ -1,5 +1,5 @@
-"""CTPAT has no public registry: the adapter records the holder's evidence as an attestation and
-never sends a request."""
+"""CTPAT has no public registry: the adapter reads the holder's evidence (the query's
+attachments) through the base flow, records it as an attestation, and never sends a request."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from credverify.adapters.base import AdapterKind, Query, available
+from credverify.adapters.base import AdapterKind, Answer, Query, available
 from credverify.adapters.http import Http
 from credverify.adapters.us_cbp_ctpat import (
     ATTESTATION_NOTE,
     NO_REGISTRY,
     CtpatAttestationAdapter,
 )
-from credverify.errors import LookupFailed
+from credverify.errors import LookupFailed, Refused
 from credverify.records import Attachment, CheckStatus, Claim
 from credverify.store import Store
 from credverify.verifier import Verifier
@@ -52,6 +52,12 @@ def adapter(tmp_path: Path, sent: list[httpx.Request]) -> CtpatAttestationAdapte
     return CtpatAttestationAdapter(http)
 
 
+def attest(adapter: CtpatAttestationAdapter, claim: Claim = CLAIM) -> Answer:
+    query = Query(scheme=claim.scheme, identifier=claim.identifier, holder=claim.holder,
+                  tier=claim.tier, attachments=claim.evidence)  # fmt: skip
+    return asyncio.run(adapter.lookup(query))
+
+
 def test_the_adapter_is_an_attestation_for_ctpat() -> None:
     assert available()["us.cbp.ctpat"] is CtpatAttestationAdapter
     assert CtpatAttestationAdapter.kind is AdapterKind.ATTESTATION
@@ -59,10 +65,10 @@ def test_the_adapter_is_an_attestation_for_ctpat() -> None:
     assert CtpatAttestationAdapter.default_base_url == "https://ctpat.cbp.dhs.gov"
 
 
-def test_attest_with_evidence_records_what_the_holder_supplied(
+def test_a_lookup_with_evidence_records_what_the_holder_supplied(
     adapter: CtpatAttestationAdapter, sent: list[httpx.Request]
 ) -> None:
-    answer = adapter.attest(CLAIM)
+    answer = attest(adapter)
     (record,) = answer.records
     assert record.adapter == "us.cbp.ctpat"
     assert (record.holder, record.identifier, record.tier) == (
@@ -80,13 +86,17 @@ def test_attest_with_evidence_records_what_the_holder_supplied(
     }
     assert answer.notes == (ATTESTATION_NOTE,)
     assert "not the primary source" in ATTESTATION_NOTE
-    assert answer.evidence == ()
+    (evidence,) = answer.evidence  # the attachments as read, never a registry exchange
+    assert evidence.method == "ATTESTATION"
+    assert evidence.url == "attachments:ctpat-certification.eml,portal-export.pdf"
     assert sent == []
 
 
-def test_attest_without_evidence_says_what_to_supply(adapter: CtpatAttestationAdapter) -> None:
-    with pytest.raises(LookupFailed) as failure:
-        adapter.attest(CLAIM.model_copy(update={"evidence": ()}))
+def test_a_lookup_without_evidence_is_refused_saying_what_to_supply(
+    adapter: CtpatAttestationAdapter,
+) -> None:
+    with pytest.raises(Refused) as failure:
+        attest(adapter, CLAIM.model_copy(update={"evidence": ()}))
     assert str(failure.value) == NO_REGISTRY
     assert "industry.partnership@dhs.gov" in str(failure.value)
 
@@ -96,17 +106,33 @@ def test_an_attachment_without_a_sha256_digest_is_refused(
 ) -> None:
     unhashed = Attachment(name="certificate.png", sha256="not-a-digest")
     with pytest.raises(LookupFailed, match=r"attachment 2 \('certificate\.png'\): sha256"):
-        adapter.attest(CLAIM.model_copy(update={"evidence": (EMAIL, unhashed)}))
+        attest(adapter, CLAIM.model_copy(update={"evidence": (EMAIL, unhashed)}))
 
 
-def test_lookup_never_asks_anyone(
+def test_the_flow_is_the_base_one_and_never_asks_anyone(
     adapter: CtpatAttestationAdapter, sent: list[httpx.Request]
 ) -> None:
+    assert "lookup" not in vars(CtpatAttestationAdapter)
     query = Query(scheme="us.ctpat", identifier="91-1234567", holder="Synthetic Imports LLC")
     with pytest.raises(LookupFailed) as failure:
         asyncio.run(adapter.lookup(query))
     assert str(failure.value) == NO_REGISTRY
+    attest(adapter)
     assert sent == []
+
+
+def test_other_evidence_for_the_same_identifier_is_another_answer(
+    adapter: CtpatAttestationAdapter,
+) -> None:
+    only_email = CLAIM.model_copy(update={"evidence": (EMAIL,)})
+    verifier = Verifier(offline=True)
+    both, one = verifier.verify_many([CLAIM, only_email])
+    assert both.record is not None
+    assert one.record is not None
+    assert (both.record.details["evidence_count"], one.record.details["evidence_count"]) == (
+        "2",
+        "1",
+    )
 
 
 def test_the_verifier_reports_evidence_as_attested_and_no_evidence_as_unverifiable() -> None:
@@ -118,4 +144,4 @@ def test_the_verifier_reports_evidence_as_attested_and_no_evidence_as_unverifiab
     assert attested.record.tier == "tier-2"
     bare = verifier.verify(CLAIM.model_copy(update={"evidence": ()}))
     assert bare.status is CheckStatus.UNVERIFIABLE
-    assert bare.reason == NO_REGISTRY
+    assert NO_REGISTRY in bare.reason

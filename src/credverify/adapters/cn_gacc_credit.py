@@ -16,29 +16,40 @@ per adapter. The live name search sits behind a slider captcha (``initFirstImage
 cookies, so this adapter never calls the site: sync the published list instead.
 
 ``manaType`` is read under the GACC order in force on the entry's ``manatypeUseTime`` (else on the
-import date), from the knowledge base: under Orders 225/237 ``0`` is Advanced Certified and ``1``
-General Certified (both AEO), ``B`` General Credit and ``C`` Discredited (not AEO); under Order 251
-(from 2021-11-01) only ``0`` is AEO and General Certified no longer exists; under Order 282 (from
-2026-04-01) ``0`` stays Advanced Certified, and the codes of the other levels (the new Certified
-level among them) are not known, so they are recorded as unknown, never guessed. The codes come from
-public scraper code of 2019-2023 (shared/reference/trade.md §3.5).
+import date: the code is what the list said when it was saved), from the knowledge base. The level
+codes of each order are :data:`LEVELS` vocabularies: under Orders 225/237 ``0`` is Advanced
+Certified and ``1`` General Certified (both AEO), ``B`` General Credit and ``C`` Discredited (not
+AEO); under Order 251 (from 2021-11-01) only ``0`` is AEO and General Certified no longer exists;
+under Order 282 (from 2026-04-01) only ``0`` (Advanced Certified) is known, the codes of the other
+levels (the new Certified level among them) are not. The codes come from public scraper code of
+2019-2023, modelled, not confirmed against the live platform.
+
+Import is tolerant where knowledge is: an Order 282 code other than ``0``, or an entry dated when
+no order this adapter knows was in force, is stored as it stands. The lookup is not: such an entry
+is ``unverifiable`` (:class:`~credverify.errors.UnknownWording` quoting the code and the order),
+never read as a level. A code the complete tables of Orders 225-251 lack refuses the import. The
+list is complete: a USCC or a name it does not hold is "no entry ... in the snapshot"; no
+snapshot loaded is a fault that explains the captcha.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 from credverify import identifiers
-from credverify.adapters.base import Answer, Query, register
+from credverify.adapters.base import Answer, Query, Vocabulary, register
+from credverify.adapters.http import Exchange
 from credverify.adapters.snapshot import SnapshotAdapter, SnapshotError, SnapshotRow
-from credverify.errors import InvalidIdentifier, LookupFailed
+from credverify.adapters.text import clean, today
+from credverify.errors import InvalidIdentifier, LookupFailed, UnknownWording
 from credverify.knowledge import LegalBasis, load
 from credverify.records import RegistryRecord
 
-__all__ = ["CAPTCHA_MESSAGE", "ChinaCreditAdapter"]
+__all__ = ["CAPTCHA_MESSAGE", "LEVELS", "ChinaCreditAdapter"]
 
 ENTRIES = "copInfoList"
 CODE_COLUMN = "manaType"
@@ -51,15 +62,17 @@ CAPTCHA_MESSAGE = (
     "list, manaType 0) and run `credverify registries sync cn.gacc.credit --file FILE`"
 )
 
-# (tier, active, status) of each code, per legal basis; None for an order whose codes are unknown.
-_ORDER_225_237 = {
-    "0": ("advanced", True, "Advanced Certified Enterprise (高级认证企业)"),
+Level = tuple[str | None, bool, str]
+"""(tier, active, status) of a level code."""
+ADVANCED: Level = ("advanced", True, "Advanced Certified Enterprise (高级认证企业)")
+_ORDER_225_237: dict[str, Level] = {
+    "0": ADVANCED,
     "1": ("general", True, "General Certified Enterprise (一般认证企业)"),
     "B": (None, False, "General Credit Enterprise (一般信用企业): not an AEO level"),
     "C": (None, False, "Discredited Enterprise (失信企业): not an AEO level"),
 }
-_ORDER_251 = {
-    "0": ("advanced", True, "Advanced Certified Enterprise (高级认证企业)"),
+_ORDER_251: dict[str, Level] = {
+    "0": ADVANCED,
     "1": (
         None,
         False,
@@ -68,12 +81,17 @@ _ORDER_251 = {
     "B": (None, False, "not an AEO level under GACC Order 251 (General Credit under Order 237)"),
     "C": (None, False, "Discredited Enterprise (失信企业): not an AEO level"),
 }
-LEVELS: dict[str, dict[str, tuple[str | None, bool, str]]] = {
-    "gacc-order-225": _ORDER_225_237,
-    "gacc-order-237": _ORDER_225_237,
-    "gacc-order-251": _ORDER_251,
+LEVELS: dict[str, Vocabulary[Level]] = {
+    "gacc-order-225": Vocabulary("GACC Order 225 level code (manaType)", _ORDER_225_237),
+    "gacc-order-237": Vocabulary("GACC Order 237 level code (manaType)", _ORDER_225_237),
+    "gacc-order-251": Vocabulary("GACC Order 251 level code (manaType)", _ORDER_251),
+    # Only 0 is known to keep its meaning under Order 282; the other codes are not published.
+    "gacc-order-282": Vocabulary("GACC Order 282 level code (manaType)", {"0": ADVANCED}),
 }
-UNKNOWN_UNDER_282 = "level code not known under Order 282"
+"""The level codes of each legal basis (by knowledge-base id)."""
+PARTIAL_TABLES = frozenset({"gacc-order-282"})
+"""Orders whose code table is known to be incomplete: an unknown code is stored at import (the
+list is kept) and refused at lookup, instead of refusing the file."""
 
 
 @register
@@ -82,15 +100,15 @@ class ChinaCreditAdapter(SnapshotAdapter):
 
     id = "cn.gacc.credit"
     name = "China Customs Enterprise Credit Information Publicity Platform (credit lists)"
+    short_name = "GACC credit platform"
     schemes = ("cn.aeo",)
     default_base_url = "https://credit.customs.gov.cn"
     file_format = "json"
     required_columns = ()
+    parser_version = 2
 
-    async def lookup(self, query: Query) -> Answer:
-        if self.store.snapshot_active(self.id) is None:
-            raise LookupFailed(CAPTCHA_MESSAGE)
-        return await super().lookup(query)
+    def missing_snapshot(self) -> LookupFailed:
+        return LookupFailed(CAPTCHA_MESSAGE)
 
     def read_json(self, data: Any) -> Iterable[dict[str, str]]:
         entries = data
@@ -104,7 +122,7 @@ class ChinaCreditAdapter(SnapshotAdapter):
             )
         return entries
 
-    def parse(self, rows: Iterable[dict[str, str]]) -> Iterator[SnapshotRow]:
+    def read_rows(self, rows: Iterable[dict[str, str]]) -> Iterator[SnapshotRow]:
         knowledge = load().scheme("cn.aeo")
         imported = import_day()
         for number, entry in enumerate(rows, start=1):
@@ -118,7 +136,7 @@ class ChinaCreditAdapter(SnapshotAdapter):
             code = _text(entry, CODE_COLUMN).upper()
             since = _day(where, entry.get(DATE_COLUMN))
             basis = knowledge.basis_on(since or imported)
-            tier, active, status = self._level(where, code, basis)
+            tier, active, status = _stored_level(where, code, basis)
             details = {
                 "seq_no": _text(entry, "seqNo"),
                 "saic_sys_no": _text(entry, "saicSysNo"),
@@ -141,6 +159,12 @@ class ChinaCreditAdapter(SnapshotAdapter):
             )
             yield SnapshotRow(uscc, (name,), record)
 
+    def parse(self, exchange: Exchange, query: Query) -> Answer:
+        """The entries found, each read under its order now: a code no known table maps is an
+        UnknownWording quoting the code and the order, never a level."""
+        answer = super().parse(exchange, query)
+        return replace(answer, records=tuple(read_level(r) for r in answer.records))
+
     def _uscc(self, where: str, text: str) -> str:
         try:
             return identifiers.kind("cn.uscc").validate(text)
@@ -149,34 +173,61 @@ class ChinaCreditAdapter(SnapshotAdapter):
                 f"{where}: field socialCreditCode: {text!r} is not a valid USCC ({exc.message})"
             ) from None
 
-    def _level(
-        self, where: str, code: str, basis: LegalBasis | None
-    ) -> tuple[str | None, bool | None, str]:
-        if basis is None:
-            return None, None, f"manaType {code!r}: no GACC credit order known for this date"
-        levels = LEVELS.get(basis.id)
-        if basis.id == "gacc-order-282":  # only 0 is known to keep its meaning (trade.md §6)
-            if code == "0":
-                return "advanced", True, "Advanced Certified Enterprise (高级认证企业)"
-            return None, None, f"{UNKNOWN_UNDER_282} (manaType {code!r})"
-        if levels is None:  # an order this adapter does not know yet: never guess
-            return None, None, f"level code not known under {basis.title} (manaType {code!r})"
-        if code not in levels:
-            raise SnapshotError(
-                f"{where}: field {CODE_COLUMN}: unknown code {code!r} under {basis.title}; "
-                f"expected one of {', '.join(levels)}"
-            )
-        return levels[code]
+
+def _stored_level(
+    where: str, code: str, basis: LegalBasis | None
+) -> tuple[str | None, bool | None, str]:
+    """The level as imported. Tolerant where the knowledge is incomplete (stored as unknown, and
+    refused at lookup by :func:`read_level`); a code a complete table lacks refuses the file."""
+    if basis is None:
+        return None, None, f"manaType {code!r}: no GACC credit order known for this date"
+    levels = LEVELS.get(basis.id)
+    if levels is not None and code in levels:
+        return levels(code)
+    if levels is None or basis.id in PARTIAL_TABLES:
+        return None, None, f"level code not known under {basis.title} (manaType {code!r})"
+    raise SnapshotError(
+        f"{where}: field {CODE_COLUMN}: unknown code {code!r} under {basis.title}; "
+        f"expected one of {', '.join(levels.wordings)}"
+    )
+
+
+def read_level(record: RegistryRecord) -> RegistryRecord:
+    """``record`` with its tier, activity and status read from its code under its order; raises
+    UnknownWording (quoting both) when no table of this adapter maps them."""
+    code = record.details.get("mana_type", "")
+    basis_id = record.details.get("legal_basis", "")
+    if not basis_id:
+        since = record.details.get("mana_type_use_time") or "the import day"
+        raise UnknownWording(
+            f"credit level code (manaType) {code!r} of {since}: no GACC credit order is "
+            "known for that date, so the code cannot be read"
+        )
+    levels = LEVELS.get(basis_id)
+    title = next(
+        (b.title for b in load().scheme("cn.aeo").legal_basis if b.id == basis_id), basis_id
+    )
+    if levels is None:
+        raise UnknownWording(
+            f"credit level code (manaType) {code!r} under {title}: an order whose codes "
+            "this adapter does not know"
+        )
+    if code not in levels:
+        raise UnknownWording(
+            f"credit level code (manaType) {code!r} is not known under {title} "
+            f"(known: {', '.join(levels.wordings)}): not read as any level"
+        )
+    tier, active, status = levels(code)
+    return record.model_copy(update={"tier": tier, "active": active, "status": status})
 
 
 def import_day() -> date:
     """The day the file is imported: the date of an entry without ``manatypeUseTime``."""
-    return datetime.now(UTC).date()
+    return today()
 
 
 def _text(entry: dict[str, Any], field: str) -> str:
-    value = entry.get(field)
-    return "" if value is None else " ".join(str(value).split())
+    return clean(entry.get(field))
 
 
 _DATE = re.compile(r"(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})")

@@ -18,20 +18,23 @@ Shift-JIS as Japanese Excel saves it).
 
 区分 names the AEO category, which becomes the ``jp.aeo`` tier: 特定輸出者 exporter, 特例輸入者
 importer, 特定保税承認者 warehouse, 認定通関業者 customs-broker, 特定保税運送者 logistics,
-認定製造者 manufacturer. The identifier is the 13-digit Corporate Number (法人番号), not the
-12-character MRA code partners use; the lists show no dates, so a listed operator is "approved"
-and active as of the list.
+認定製造者 manufacturer; these six wordings are the :data:`CATEGORIES` vocabulary (exact match after
+NFKC and with spaces removed), any other refuses the row. The identifier is the 13-digit Corporate
+Number (法人番号), not the 12-character MRA code partners use; the lists show no dates and no
+status column, so a listed operator is "approved" and active as of the list. The list is complete:
+a Corporate Number or a name it does not hold is "no entry ... in the snapshot". The CSV layout is
+modelled on the published lists' columns (plus the 区分 column), not a file Japan Customs ships.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Iterator
 
 from credverify import identifiers
-from credverify.adapters.base import register
+from credverify.adapters.base import Vocabulary, register
 from credverify.adapters.snapshot import SnapshotAdapter, SnapshotError, SnapshotRow
-from credverify.errors import InvalidIdentifier
+from credverify.adapters.text import nfkc
+from credverify.errors import InvalidIdentifier, UnknownWording
 from credverify.records import RegistryRecord
 
 __all__ = ["CATEGORIES", "COLUMNS", "JapanAeoAdapter"]
@@ -43,14 +46,17 @@ CATEGORY = "区分"
 CUSTOMS = "監督税関"
 COLUMNS = (NAME, ENGLISH_NAME, CORPORATE_NUMBER, CATEGORY, CUSTOMS)
 
-CATEGORIES = {
-    "特定輸出者": "exporter",
-    "特例輸入者": "importer",
-    "特定保税承認者": "warehouse",
-    "認定通関業者": "customs-broker",
-    "特定保税運送者": "logistics",
-    "認定製造者": "manufacturer",
-}
+CATEGORIES = Vocabulary(
+    "Japan AEO category",
+    {
+        "特定輸出者": "exporter",
+        "特例輸入者": "importer",
+        "特定保税承認者": "warehouse",
+        "認定通関業者": "customs-broker",
+        "特定保税運送者": "logistics",
+        "認定製造者": "manufacturer",
+    },
+)
 """The category wording of the lists -> ``jp.aeo`` tier id."""
 
 FIRST_ROW = 2  # the header is row 1
@@ -66,12 +72,14 @@ class JapanAeoAdapter(SnapshotAdapter):
     default_base_url = "https://www.customs.go.jp/zeikan/seido/kaizen.htm"
     file_format = "csv"
     required_columns = COLUMNS
+    parser_version = 2
 
-    def parse(self, rows: Iterable[dict[str, str]]) -> Iterator[SnapshotRow]:
+    def read_rows(self, rows: Iterable[dict[str, str]]) -> Iterator[SnapshotRow]:
         for number, row in enumerate(rows, start=FIRST_ROW):
-            yield self._row(number, row)
+            yield self.read_row(number, row)
 
-    def _row(self, number: int, row: dict[str, str]) -> SnapshotRow:
+    def read_row(self, number: int, row: dict[str, str]) -> SnapshotRow:
+        """One list row as a snapshot row; SnapshotError names the row and column at fault."""
         japanese = _cell(row, NAME)
         english = _cell(row, ENGLISH_NAME)
         if not japanese and not english:
@@ -81,12 +89,13 @@ class JapanAeoAdapter(SnapshotAdapter):
             )
         corporate_number = self._corporate_number(number, _cell(row, CORPORATE_NUMBER))
         category = _cell(row, CATEGORY)
-        tier = CATEGORIES.get(category.replace(" ", ""))
-        if tier is None:
+        try:
+            tier = CATEGORIES(category.replace(" ", ""))
+        except UnknownWording:
             raise SnapshotError(
                 f"{self.id}: row {number}: column {CATEGORY}: unknown category {category!r}; "
-                f"expected one of {', '.join(CATEGORIES)}"
-            )
+                f"expected one of {', '.join(CATEGORIES.wordings)}"
+            ) from None
         customs = _cell(row, CUSTOMS)
         details = {
             "japanese_name": japanese,
@@ -122,5 +131,4 @@ class JapanAeoAdapter(SnapshotAdapter):
 
 def _cell(row: dict[str, str], column: str) -> str:
     """A cell as compared: NFKC (full-width letters and digits as ASCII), spaces collapsed."""
-    value = row.get(column) or ""
-    return " ".join(unicodedata.normalize("NFKC", value).split())
+    return nfkc(row.get(column))

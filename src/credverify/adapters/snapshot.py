@@ -4,9 +4,15 @@ into the store; the adapter then answers by identifier (exact, indexed) and by n
 matching from :mod:`credverify.matching`, with explained scores).
 
 The import streams the file, detects its encoding (UTF-8 with or without BOM, cp1252, GB18030,
-Shift-JIS), checks the columns against the registry's real format, records the file's sha256,
-row count, source and import time, and replaces the previous snapshot atomically: a file that
-fails halfway leaves the previous snapshot answering.
+Shift-JIS), checks the columns against the registry's real format (each module's ``read_rows``),
+records the file's sha256, row count, source and import time, and replaces the previous snapshot
+atomically: a file that fails halfway leaves the previous snapshot answering.
+
+A lookup goes through the base flow like any other source: :meth:`SnapshotAdapter.fetch` finds
+the stored entries (no network) and hands them over as a :class:`SnapshotExchange`;
+:meth:`SnapshotAdapter.parse` reads them. The list is complete, so an identifier or a name it does
+not hold is an explicit no-result that names the snapshot ("no entry for X in the snapshot of
+<source>, N rows, imported <date>"); no snapshot loaded is a fault, never "not found".
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import tempfile
 import time
 from abc import abstractmethod
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -32,6 +38,7 @@ from credverify.adapters.http import (
     REDIRECT_STATUSES,
     USER_AGENT,
     ContentDecoder,
+    Exchange,
     redact,
     same_host_redirect,
 )
@@ -40,7 +47,14 @@ from credverify.matching import NameIndex, normalise_name
 from credverify.records import Evidence, RegistryRecord
 from credverify.store import SnapshotInfo, Store
 
-__all__ = ["SnapshotAdapter", "SnapshotError", "SnapshotRow", "detect_encoding", "sync"]
+__all__ = [
+    "SnapshotAdapter",
+    "SnapshotError",
+    "SnapshotExchange",
+    "SnapshotRow",
+    "detect_encoding",
+    "sync",
+]
 
 # Decoding candidates when a file is not UTF-8, in the order ties are broken.
 LEGACY_ENCODINGS = ("gb18030", "shift_jis", "cp1252")
@@ -62,8 +76,21 @@ class SnapshotRow:
     record: RegistryRecord
 
 
+@dataclass(frozen=True)
+class SnapshotExchange(Exchange):
+    """A lookup in a stored snapshot, as an exchange: the snapshot's evidence, what was asked
+    (after :meth:`SnapshotAdapter.restate`) and the stored entries found; the body is those
+    entries as JSON. ``notes`` say how they were found (name scores, a dropped identifier)."""
+
+    snapshot: SnapshotInfo | None = None
+    asked: Query | None = None
+    found: tuple[RegistryRecord, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
 class SnapshotAdapter(Adapter):
-    """Base of the file-based registries. Subclasses name the file format and parse its rows."""
+    """Base of the file-based registries. Subclasses name the file format and read its rows
+    (:meth:`read_rows`); the lookup is the base flow, with the store in place of the network."""
 
     kind = AdapterKind.SNAPSHOT
     file_format: ClassVar[str] = "csv"
@@ -71,7 +98,7 @@ class SnapshotAdapter(Adapter):
     required_columns: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
-    def parse(self, rows: Iterable[dict[str, str]]) -> Iterator[SnapshotRow]:
+    def read_rows(self, rows: Iterable[dict[str, str]]) -> Iterator[SnapshotRow]:
         """Turn the file's rows (dicts by column, or JSON objects) into snapshot rows; raise
         SnapshotError naming the row and the column for a row that breaks the format."""
 
@@ -87,30 +114,83 @@ class SnapshotAdapter(Adapter):
             self.http.store = Store()
         return self.http.store
 
-    async def lookup(self, query: Query) -> Answer:
+    # -- the lookup: the base flow, answered from the store --------------------------------------
+
+    def refuses(self, query: Query) -> str | None:
+        if not query.identifier and not (query.holder and query.holder.strip()):
+            return f"{self.id}: give an identifier or a name to look up"
+        return None
+
+    def restate(self, query: Query) -> tuple[Query, tuple[str, ...]]:
+        """The query as this list can answer it, and notes saying what was changed (by default,
+        the query as asked). The LEIE drops its all-zero "unknown" NPI here."""
+        return query, ()
+
+    def missing_snapshot(self) -> LookupFailed:
+        """The fault of a lookup before any snapshot was imported: says how to import one."""
+        return LookupFailed(
+            f"no snapshot of {self.id} is loaded: run `credverify registries sync {self.id} "
+            "--file FILE` first"
+        )
+
+    async def fetch(self, query: Query) -> SnapshotExchange:
+        """The stored entries for ``query``: by identifier (exact) when it has one, else by name
+        (the best few of a blocked fuzzy search). No network."""
         info = self.store.snapshot_active(self.id)
         if info is None:
-            raise LookupFailed(
-                f"no snapshot of {self.id} is loaded: run `credverify registries sync {self.id} "
-                "--file FILE` first"
-            )
-        evidence = (self.evidence(info),)
-        note = (
-            f"snapshot of {info.source} ({info.rows:,} rows, sha256 {info.sha256[:12]}...), "
-            f"imported {info.imported_at.isoformat(timespec='seconds')}"
-        )
-        if query.identifier:
-            found = self.store.snapshot_find(info.id, self.identifier_key(query.identifier))
+            raise self.missing_snapshot()
+        asked, notes = self.restate(query)
+        if asked.identifier:
+            found = self.store.snapshot_find(info.id, self.identifier_key(asked.identifier))
             records = tuple(RegistryRecord.model_validate_json(r) for r in found)
-            if records or not query.holder:
-                return Answer(records, evidence, notes=(note,))
-        if not query.holder:
-            raise LookupFailed(f"{self.id}: give an identifier or a name to look up")
-        hits = _index(self.store, info).search(query.holder, limit=NAME_HITS)
+            return self.exchange(info, asked, records, notes)
+        hits = _index(self.store, info).search(asked.holder or "", limit=NAME_HITS)
         by_row = self.store.snapshot_records(info.id, [row for row, _ in hits])
         records = tuple(RegistryRecord.model_validate_json(by_row[row]) for row, _ in hits)
         scores = "; ".join(f"{s.found!r} {s.score:.2f} {s.band.value}" for _, s in hits)
-        return Answer(records, evidence, notes=(note, f"name search: {scores or 'no candidate'}"))
+        return self.exchange(
+            info, asked, records, (f"name search: {scores or 'no candidate'}", *notes)
+        )
+
+    def exchange(
+        self,
+        info: SnapshotInfo,
+        asked: Query,
+        found: tuple[RegistryRecord, ...],
+        notes: tuple[str, ...] = (),
+    ) -> SnapshotExchange:
+        """The entries found in ``info`` for ``asked``, as the exchange :meth:`parse` reads."""
+        body = json.dumps([r.model_dump(mode="json") for r in found], ensure_ascii=False)
+        headers = httpx.Headers({"content-type": "application/json; charset=utf-8"})
+        return SnapshotExchange(
+            200, headers, body.encode(), self.evidence(info), info, asked, found, notes
+        )
+
+    def parse(self, exchange: Exchange, query: Query) -> Answer:
+        """The entries found, or the list's own no-result: the snapshot is the complete list,
+        so an identifier (or a name) it does not hold is not in it."""
+        if not isinstance(exchange, SnapshotExchange) or exchange.snapshot is None:
+            raise self.layout_changed(exchange, "sent no snapshot lookup to read")
+        info, asked = exchange.snapshot, exchange.asked or query
+        summary = (
+            f"snapshot of {info.source} ({info.rows:,} rows, sha256 {info.sha256[:12]}...), "
+            f"imported {info.imported_at.isoformat(timespec='seconds')}"
+        )
+        # An identifier the list cannot use was dropped (restate): the answer is by name only.
+        unconfirmable = ("identifier",) if query.identifier and not asked.identifier else ()
+        answer = Answer(
+            exchange.found, (exchange.evidence,), unconfirmable, (summary, *exchange.notes)
+        )
+        if exchange.found:
+            return answer
+        what = asked.identifier or f"the name {asked.holder!r}"
+        return replace(
+            answer,
+            no_result=(
+                f"no entry for {what} in the snapshot of {self.source}, {info.rows:,} rows, "
+                f"imported {info.imported_at.date().isoformat()}"
+            ),
+        )
 
     def identifier_key(self, identifier: str) -> str:
         """How identifiers are compared: without spaces, upper case."""
@@ -266,7 +346,7 @@ def _import(adapter: SnapshotAdapter, path: Path, source: str) -> SnapshotInfo:
 
     def rows() -> Iterator[tuple[int, str | None, str | None, str, str]]:
         nonlocal count
-        for count, row in enumerate(adapter.parse(_entries(adapter, path, encoding)), start=1):
+        for count, row in enumerate(adapter.read_rows(_entries(adapter, path, encoding)), start=1):
             identifier = adapter.identifier_key(row.identifier) if row.identifier else None
             names = [n for n in row.names if n and n.strip()]
             key = normalise_name(names[0]) if names else None

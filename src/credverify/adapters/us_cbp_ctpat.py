@@ -6,19 +6,30 @@ https://www.cbp.gov/border-security/ports-entry/cargo-security/ctpat (the progra
 No public CTPAT registry exists. The Status Verification Interface moved into the portal in 2006
 and is consent-based between certified partners; a non-member can only be shown evidence by the
 partner, such as the portal's "Send Certification Email" (from industry.partnership@dhs.gov) or a
-portal export (shared/reference/trade.md §3.7). So this adapter never sends a request:
-``CtpatAttestationAdapter.attest(claim)`` records the holder's evidence as an *attestation* (the
-verifier reports it as ``attested``, never ``verified``), and ``lookup`` always fails with the
-same explanation.
+portal export. So this adapter never sends a request: its "source" is the claim's own evidence
+(``Query.attachments``). :meth:`~CtpatAttestationAdapter.fetch` turns the attachments into an
+exchange (their names, digests and media types as JSON; no network) and
+:meth:`~CtpatAttestationAdapter.parse` records them as an *attestation*: the verifier reports it
+as ``attested``, never ``verified``. A query without attachments is refused with the same
+explanation; an attachment without a name or a SHA-256 digest is a fault. There is no no-result
+signal: this source can never say "no such record".
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
 
 from credverify.adapters.base import Adapter, AdapterKind, Answer, Query, register
+from credverify.adapters.http import Exchange
+from credverify.adapters.text import clean
 from credverify.errors import LookupFailed
-from credverify.records import Attachment, Claim, RegistryRecord
+from credverify.records import Attachment, Evidence, RegistryRecord
 
 __all__ = ["ATTESTATION_NOTE", "NO_REGISTRY", "CtpatAttestationAdapter"]
 
@@ -30,6 +41,7 @@ ATTESTATION_NOTE = (
     "no public CTPAT registry exists; this is evidence the holder supplied, not the primary source"
 )
 STATUS = "attested by the holder"
+MEDIA_TYPE = "application/json"
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -40,36 +52,59 @@ class CtpatAttestationAdapter(Adapter):
 
     id = "us.cbp.ctpat"
     name = "CBP CTPAT (attestation: no public registry)"
+    short_name = "CTPAT"
     schemes = ("us.ctpat",)
     kind = AdapterKind.ATTESTATION
     default_base_url = "https://ctpat.cbp.dhs.gov"
+    parser_version = 2
 
-    async def lookup(self, query: Query) -> Answer:
-        """A query carries no evidence, and there is no registry to ask: always fails."""
-        raise LookupFailed(NO_REGISTRY)
+    def refuses(self, query: Query) -> str | None:
+        return None if query.attachments else NO_REGISTRY
 
-    def attest(self, claim: Claim) -> Answer:
-        """Record the claim as the holder's attachments support it; no request is made.
+    def request_key(self, query: Query) -> str:
+        # The answer is the evidence itself: two claims with other documents are other answers.
+        return query.key()
 
-        Raises LookupFailed when the claim has no evidence, or an attachment has no name or no
-        sha256 (64 hex digits) to identify the document by.
-        """
-        if not claim.evidence:
+    async def fetch(self, query: Query) -> Exchange:
+        """The holder's attachments as an exchange; nothing is sent anywhere."""
+        body = json.dumps(
+            [a.model_dump(mode="json") for a in query.attachments], ensure_ascii=False
+        ).encode()
+        digest = hashlib.sha256(body).hexdigest()
+        if self.http.store is not None:
+            self.http.store.put_blob(body, MEDIA_TYPE)
+        evidence = Evidence(
+            adapter=self.id,
+            method="ATTESTATION",
+            url="attachments:" + ",".join(clean(a.name) for a in query.attachments),
+            retrieved_at=datetime.now(UTC),
+            sha256=digest,
+            media_type=MEDIA_TYPE,
+            size=len(body),
+        )
+        headers = httpx.Headers({"content-type": f"{MEDIA_TYPE}; charset=utf-8"})
+        return Exchange(200, headers, body, evidence)
+
+    def parse(self, exchange: Exchange, query: Query) -> Answer:
+        """One record of what the attachments support; a fault when one cannot be identified."""
+        items: Any = exchange.json()
+        if not isinstance(items, list) or not items:
             raise LookupFailed(NO_REGISTRY)
-        details = {"evidence_count": str(len(claim.evidence))}
-        for number, attachment in enumerate(claim.evidence, start=1):
+        attachments = [Attachment.model_validate(item) for item in items]
+        details = {"evidence_count": str(len(attachments))}
+        for number, attachment in enumerate(attachments, start=1):
             details[f"attachment_{number}"] = _describe(number, attachment)
         record = RegistryRecord(
             adapter=self.id,
-            identifier=claim.identifier,
-            holder=claim.holder,
+            identifier=query.identifier,
+            holder=query.holder,
             scheme="us.ctpat",
-            tier=claim.tier,
+            tier=query.tier,
             jurisdiction="US",
             status=STATUS,
             details=details,
         )
-        return Answer(records=(record,), evidence=(), notes=(ATTESTATION_NOTE,))
+        return Answer(records=(record,), evidence=(exchange.evidence,), notes=(ATTESTATION_NOTE,))
 
 
 def _describe(number: int, attachment: Attachment) -> str:
@@ -87,5 +122,5 @@ def _describe(number: int, attachment: Attachment) -> str:
     if attachment.media_type:
         parts.append(attachment.media_type.strip())
     if attachment.description:
-        parts.append(" ".join(attachment.description.split()))
+        parts.append(clean(attachment.description))
     return "; ".join(parts)

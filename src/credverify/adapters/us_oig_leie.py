@@ -14,19 +14,25 @@ A row is a person (``LASTNAME`` set; holder "FIRSTNAME MIDNAME LASTNAME") or an 
 
 What the fields mean here:
 
-- ``active`` means **the exclusion is in force**, not that a licence is: every row of
-  ``UPDATED.csv`` is a current exclusion (reinstated people drop out of it), so its rows are
-  ``active=True`` with status ``excluded (<EXCLTYPE>)``, ``EXCLTYPE`` being the Social Security Act
-  section 1128 ground (``1128a1``, ``1128b4``...). A row with a ``REINDATE`` (the reinstatement
-  supplements) is ``active=False``, status ``reinstated (<EXCLTYPE>)``, ``valid_until`` that date.
-- ``valid_from`` is ``EXCLDATE``. Dates are ``yyyymmdd``; ``00000000`` (or nothing) means none.
+- A record is an **exclusion**, not a licence: status ``excluded (<EXCLTYPE>)``, ``EXCLTYPE``
+  being the Social Security Act section 1128 ground (``1128a1``, ``1128b4``...; kept as written:
+  any ground on the list is an exclusion), ``valid_from`` ``EXCLDATE``. Every row of
+  ``UPDATED.csv`` is a current exclusion (reinstated people drop out of it). A row with a
+  ``REINDATE`` (the reinstatement supplements) has status ``excluded (<EXCLTYPE>), reinstated
+  <date>`` and ``valid_until`` that date: whether the exclusion is still in force is judged on the
+  day of the lookup or screening (the verifier's period check; a screening is never a ``match``
+  on an exclusion reinstated by then, and says when it was reinstated), never frozen at import.
+- Dates are ``yyyymmdd``; ``00000000`` (or nothing) means none.
 - ``NPI`` is ``0000000000`` when OIG does not know it, which is most rows: an all-zero NPI is never
-  an identifier, so it can never match. A query with an all-zero NPI is searched by name only.
-  Without an NPI, confirming a specific person needs OIG's online search (SSNs are not published).
+  an identifier, so it can never match. A query with an all-zero NPI and a name is searched by
+  name only (said in a note); without a name it is refused. Without an NPI, confirming a specific
+  person needs OIG's online search (SSNs are not published).
+- No-result: the list is complete, so an NPI or a name it does not hold is "no entry ... in the
+  snapshot" (see :mod:`credverify.adapters.snapshot`); no snapshot loaded is a fault.
 - ``details`` keeps the non-empty raw fields: general, specialty, upin, dob (ISO), address, city,
   zip, excltype, reindate, waiverdate (ISO), wvrstate (the state whose Medicaid waived it).
 
-Facts: ``reference/practitioners.md`` section 1.3.
+The downloads and their record layout: https://oig.hhs.gov/exclusions/exclusions_list.asp
 """
 
 from __future__ import annotations
@@ -36,9 +42,8 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from credverify.adapters.base import Answer, Query, register
+from credverify.adapters.base import Query, register
 from credverify.adapters.snapshot import SnapshotAdapter, SnapshotError, SnapshotRow
-from credverify.errors import LookupFailed
 from credverify.records import RegistryRecord
 
 __all__ = ["LeieAdapter"]
@@ -57,9 +62,8 @@ TEXT_DETAILS = {
     "GENERAL": "general", "SPECIALTY": "specialty", "UPIN": "upin", "ADDRESS": "address",
     "CITY": "city", "ZIP": "zip", "EXCLTYPE": "excltype", "WVRSTATE": "wvrstate",
 }  # fmt: skip
-ZERO_NPI_NOTE = (
-    "NPI {npi} is the LEIE's mark for an unknown NPI, never an identifier: searched by name only"
-)
+UNKNOWN_NPI = "NPI {npi} is the LEIE's mark for an unknown NPI, never an identifier"
+ZERO_NPI_NOTE = UNKNOWN_NPI + ": searched by name only"
 
 
 def blank(value: str) -> bool:
@@ -82,8 +86,9 @@ class LeieAdapter(SnapshotAdapter):
     default_base_url = "https://oig.hhs.gov/exclusions/downloadables/UPDATED.csv"
     file_format = "csv"
     required_columns = COLUMNS
+    parser_version = 2
 
-    def parse(self, rows: Iterable[dict[str, str]]) -> Iterator[SnapshotRow]:
+    def read_rows(self, rows: Iterable[dict[str, str]]) -> Iterator[SnapshotRow]:
         # Row 1 is the header, so the first entry is row 2 (blank lines are skipped by the reader).
         for number, row in enumerate(rows, start=2):
             yield self.parse_row(number, {c: (row.get(c) or "").strip() for c in COLUMNS})
@@ -133,8 +138,9 @@ class LeieAdapter(SnapshotAdapter):
             holder=holder,
             scheme=SCHEME,
             jurisdiction=f"US-{state}" if state else None,
-            status=f"{'reinstated' if reinstated else 'excluded'} ({ground})",
-            active=reinstated is None,
+            status=f"excluded ({ground})"
+            + (f", reinstated {reinstated.isoformat()}" if reinstated else ""),
+            active=True,
             valid_from=excluded,
             valid_until=reinstated,
             details=dict(sorted(details.items())),
@@ -142,13 +148,15 @@ class LeieAdapter(SnapshotAdapter):
         names = tuple(n for n in (person if row["LASTNAME"] else "", business) if n)
         return SnapshotRow(identifier=npi, names=names, record=record)
 
-    async def lookup(self, query: Query) -> Answer:
-        """As every snapshot, except that an all-zero NPI is no identifier: with a name it is
-        dropped (and said so); alone it cannot be looked up."""
+    def refuses(self, query: Query) -> str | None:
+        if query.identifier and unknown_npi(query.identifier) and not query.holder:
+            unknown = UNKNOWN_NPI.format(npi=query.identifier)
+            return f"{self.id}: {unknown}; give a name to search"
+        return super().refuses(query)
+
+    def restate(self, query: Query) -> tuple[Query, tuple[str, ...]]:
+        """An all-zero NPI is no identifier: it is dropped, the name searched, and said so."""
         if query.identifier is None or not unknown_npi(query.identifier):
-            return await super().lookup(query)
+            return query, ()
         note = ZERO_NPI_NOTE.format(npi=query.identifier)
-        if not query.holder:
-            raise LookupFailed(f"{self.id}: {note}; give a name to search")
-        answer = await super().lookup(dataclasses.replace(query, identifier=None))
-        return dataclasses.replace(answer, notes=(*answer.notes, note))
+        return dataclasses.replace(query, identifier=None), (note,)

@@ -14,21 +14,30 @@ columns ignored)::
   the record's jurisdiction is ``US-CO``.
 - ``License Number``: the home-state licence number; the identifier is ``{Home State}-{License
   Number}``, e.g. ``CO-PSY0001234`` (compared without spaces, upper case).
-- ``Authority``: ``APIT`` or ``TAP`` (the full names are accepted too) -> tier ``apit`` / ``tap``.
+- ``Authority``: ``APIT`` or ``TAP`` (the full names are accepted too) -> tier ``apit`` / ``tap``;
+  these four wordings are the :data:`AUTHORITIES` vocabulary, any other refuses the row.
 - ``Issued``, ``Expires``: ``YYYY-MM-DD`` or ``MM/DD/YYYY``; ``Expires`` may be empty.
 
-An authority is active when it has not expired on the day the list is imported. The APIT/TAP
-prerequisites (ASPPB E.Passport, IPC) and the home licence itself are not on this list.
+This layout and its wordings are modelled (the Commission documents no export format), not
+confirmed against a real export.
+
+A listed authority is ``active``, with status e.g. ``APIT, expires 2027-01-31``, ``valid_from``
+Issued and ``valid_until`` Expires: whether it has expired is judged on the day of the lookup (the
+verifier's period check makes a past expiry ``inactive``), never frozen on the day of the import.
+The list is complete: a licence or a name it does not hold is "no entry ... in the snapshot". The
+APIT/TAP prerequisites (ASPPB E.Passport, IPC) and the home licence itself are not on this list.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import cache
 
-from credverify.adapters.base import register
+from credverify.adapters.base import Vocabulary, register
 from credverify.adapters.snapshot import SnapshotAdapter, SnapshotError, SnapshotRow
+from credverify.adapters.text import clean, day
+from credverify.errors import UnknownWording
 from credverify.records import RegistryRecord
 
 __all__ = ["AUTHORITIES", "COLUMNS", "PsypactRegisterAdapter"]
@@ -37,13 +46,16 @@ LAST, FIRST, STATE, LICENSE = "Last Name", "First Name", "Home State", "License 
 AUTHORITY, ISSUED, EXPIRES = "Authority", "Issued", "Expires"
 COLUMNS = (LAST, FIRST, STATE, LICENSE, AUTHORITY, ISSUED, EXPIRES)
 
-AUTHORITIES = {
-    "APIT": "apit",
-    "AUTHORITY TO PRACTICE INTERJURISDICTIONAL TELEPSYCHOLOGY": "apit",
-    "TAP": "tap",
-    "TEMPORARY AUTHORIZATION TO PRACTICE": "tap",
-}
-"""The list's authority wording (upper case) -> ``us.psypact`` tier id."""
+AUTHORITIES = Vocabulary(
+    "PSYPACT authority",
+    {
+        "APIT": "apit",
+        "Authority to Practice Interjurisdictional Telepsychology": "apit",
+        "TAP": "tap",
+        "Temporary Authorization to Practice": "tap",
+    },
+)
+"""The list's authority wording -> ``us.psypact`` tier id."""
 
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")
 FIRST_ROW = 2  # the header is row 1
@@ -59,13 +71,14 @@ class PsypactRegisterAdapter(SnapshotAdapter):
     default_base_url = "https://psypact.gov"
     file_format = "csv"
     required_columns = COLUMNS
+    parser_version = 2
 
-    def parse(self, rows: Iterable[dict[str, str]]) -> Iterator[SnapshotRow]:
-        imported = import_day()
+    def read_rows(self, rows: Iterable[dict[str, str]]) -> Iterator[SnapshotRow]:
         for number, row in enumerate(rows, start=FIRST_ROW):
-            yield self._row(number, row, imported)
+            yield self.read_row(number, row)
 
-    def _row(self, number: int, row: dict[str, str], imported: date) -> SnapshotRow:
+    def read_row(self, number: int, row: dict[str, str]) -> SnapshotRow:
+        """One list row as a snapshot row; SnapshotError names the row and column at fault."""
         where = f"{self.id}: row {number}"
         last, first = _cell(row, LAST), _cell(row, FIRST)
         if not last:
@@ -80,16 +93,16 @@ class PsypactRegisterAdapter(SnapshotAdapter):
         if not licence:
             raise SnapshotError(f"{where}: column {LICENSE} is empty; expected the licence number")
         authority = _cell(row, AUTHORITY)
-        tier = AUTHORITIES.get(authority.upper())
-        if tier is None:
+        try:
+            tier = AUTHORITIES(authority)
+        except UnknownWording:
             raise SnapshotError(
                 f"{where}: column {AUTHORITY}: unknown authority {authority!r}; "
                 "expected APIT or TAP"
-            )
+            ) from None
         issued = _day(where, ISSUED, _cell(row, ISSUED))
         expires = _day(where, EXPIRES, _cell(row, EXPIRES))
-        active = expires is None or expires >= imported
-        status = f"{tier.upper()} " + ("current" if active else f"expired on {expires}")
+        status = f"{tier.upper()}, " + (f"expires {expires}" if expires else "no expiry shown")
         identifier = f"{state}-{licence}"
         holder = f"{first} {last}".strip()
         details = {
@@ -109,7 +122,7 @@ class PsypactRegisterAdapter(SnapshotAdapter):
             tier=tier,
             jurisdiction=f"US-{state}",
             status=status,
-            active=active,
+            active=True,
             valid_from=issued,
             valid_until=expires,
             details={k: v for k, v in details.items() if v},
@@ -117,23 +130,16 @@ class PsypactRegisterAdapter(SnapshotAdapter):
         return SnapshotRow(identifier, (holder,), record)
 
 
-def import_day() -> date:
-    """The day the list is imported: an authority expiring before it is inactive."""
-    return datetime.now(UTC).date()
-
-
 def _cell(row: dict[str, str], column: str) -> str:
-    return " ".join((row.get(column) or "").split())
+    return clean(row.get(column))
 
 
 def _day(where: str, column: str, text: str) -> date | None:
     if not text:
         return None
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
+    found = day(text, DATE_FORMATS)
+    if found is not None:
+        return found
     raise SnapshotError(
         f"{where}: column {column}: {text!r} is not a date; expected YYYY-MM-DD or MM/DD/YYYY"
     )
