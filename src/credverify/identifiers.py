@@ -4,9 +4,8 @@ One small class per kind (an EORI, an AEO authorisation number, a US NPI...), ea
 python-stdnum API ``compact / validate / is_valid / format``, plus :func:`identify`, which answers
 "what could this text be?" with every plausible kind, valid or not, and the reason.
 
-Where the facts come from: the official source named in each class docstring, the research notes in
-``reference/trade.md`` section 2 and ``reference/practitioners.md`` (NPI check digit 1.2, HCPC 2.2,
-Ahpra 3), and python-stdnum for the kinds it already covers (USCC, Japan's Corporate Number, EIN).
+Where the facts come from: the official source named in each class docstring, and python-stdnum
+for the kinds it already covers (USCC, Japan's Corporate Number, EIN).
 Only what a source publishes is checked: a check digit where one exists, otherwise the structure
 (``check == "format"``). No request is made: a number that passes may still be unknown to its
 registry.

@@ -82,3 +82,23 @@ def test_a_broken_plugin_warns_and_never_breaks(monkeypatch: pytest.MonkeyPatch)
         assert any("broken" in str(w.message) for w in caught)
     finally:
         base.plugins.cache_clear()
+
+
+# The one lookup flow: the base owns it, every adapter only asks and reads.
+FLOW = ("lookup", "lookup_many", "admit", "read", "checked", "send", "settle", "layout_changed")
+
+
+@pytest.mark.parametrize(("adapter_id", "cls"), ADAPTERS)
+def test_an_adapter_implements_parse_and_never_the_flow(
+    adapter_id: str, cls: type[Adapter]
+) -> None:
+    assert not inspect.isabstract(cls), f"{adapter_id} leaves {cls.__abstractmethods__} open"
+    assert cls.parse is not Adapter.parse
+    overridden = [
+        name
+        for name in FLOW
+        for klass in cls.__mro__
+        if name in vars(klass) and klass not in (Adapter, base.BatchAdapter)
+        and klass.__module__ != "credverify.adapters.base"
+    ]  # fmt: skip
+    assert overridden == [], f"{adapter_id} re-implements the lookup flow: {overridden}"

@@ -11,7 +11,7 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
-from credverify.adapters.base import Adapter, AdapterKind, Answer, Query
+from credverify.adapters.base import Adapter, AdapterKind, Answer, Query, Request
 from credverify.adapters.http import USER_AGENT, Exchange, Http, redact
 from credverify.errors import (
     LayoutChanged,
@@ -36,9 +36,11 @@ class Probe(Adapter):
     rate_limit = 1000.0
     concurrency = 8
 
-    async def lookup(self, query: Query) -> Answer:
-        exchange = await self.http.request(self, "GET", f"{self.base_url}/probe")
-        return Answer(records=(), evidence=(exchange.evidence,))
+    def request(self, query: Query) -> Request:
+        return Request("/probe")
+
+    def parse(self, exchange: Exchange, query: Query) -> Answer:
+        return Answer(records=(), evidence=(exchange.evidence,), no_result="probe answered")
 
 
 def fast_http(**overrides: object) -> Http:

@@ -353,11 +353,13 @@ class Adapter(ABC):
             raise self.layout_changed(
                 exchange, "answered with neither a record nor its recognised no-result signal"
             )
+        if exchange.redirects:  # the same-host hops that led to the answer are evidence too
+            answer = replace(answer, evidence=(*exchange.redirects, *answer.evidence))
         return answer
 
     def layout_changed(self, exchange: Exchange | None, why: str) -> LayoutChanged:
         """The one way to say the source answered in a form this adapter does not know."""
-        evidence = (exchange.evidence,) if exchange is not None else ()
+        evidence = exchange.trail if exchange is not None else ()
         return LayoutChanged(f"layout changed: {self.source} {why}", evidence=evidence)
 
     def failure(self, exchange: Exchange, error: BaseException) -> LookupFailed:
@@ -366,10 +368,8 @@ class Adapter(ABC):
             if error.evidence:
                 return error
             if isinstance(error, UnknownWording):
-                return UnknownWording(
-                    f"{self.source}: {error.message}", evidence=(exchange.evidence,)
-                )
-            return type(error)(error.message, evidence=(exchange.evidence,))
+                return UnknownWording(f"{self.source}: {error.message}", evidence=exchange.trail)
+            return type(error)(error.message, evidence=exchange.trail)
         if isinstance(error, RecursionError):
             return self.layout_changed(exchange, "nests its answer deeper than can be read")
         return self.layout_changed(

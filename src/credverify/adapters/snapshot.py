@@ -163,8 +163,9 @@ class SnapshotAdapter(Adapter):
         body = json.dumps([r.model_dump(mode="json") for r in found], ensure_ascii=False)
         headers = httpx.Headers({"content-type": "application/json; charset=utf-8"})
         return SnapshotExchange(
-            200, headers, body.encode(), self.evidence(info), info, asked, found, notes
-        )
+            200, headers, body.encode(), self.evidence(info),
+            snapshot=info, asked=asked, found=found, notes=notes,
+        )  # fmt: skip
 
     def parse(self, exchange: Exchange, query: Query) -> Answer:
         """The entries found, or the list's own no-result: the snapshot is the complete list,

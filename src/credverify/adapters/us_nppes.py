@@ -14,7 +14,6 @@ raise, never read as "not found". "No such NPI" is ``result_count: 0`` with an e
 else; a count below the listed results (or zero beside results) is a changed layout. A status
 other than ``A`` (active) or ``D`` (deactivated) is quoted as unknown. The licences in
 ``taxonomies`` are self-reported.
-Facts: ``reference/practitioners.md`` section 1.2.
 """
 
 from __future__ import annotations
@@ -23,15 +22,8 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from credverify.adapters.base import (
-    Adapter,
-    AdapterKind,
-    Answer,
-    Query,
-    Request,
-    Vocabulary,
-    register,
-)
+from credverify.adapters import base
+from credverify.adapters.base import Adapter, Answer, Query, Request, Vocabulary, register
 from credverify.adapters.http import Exchange
 from credverify.errors import LookupFailed, UnknownWording
 from credverify.records import RegistryRecord
@@ -96,7 +88,7 @@ class NppesAdapter(Adapter):
     name = "NPPES NPI Registry API v2.1 (CMS)"
     short_name = "NPPES"
     schemes = ("us.npi",)
-    kind = AdapterKind.API
+    kind = base.AdapterKind.API
     default_base_url = "https://npiregistry.cms.hhs.gov"
     rate_limit = 2.0  # CMS publishes no limit but says queries per hour are limited
     concurrency = 2
@@ -138,10 +130,8 @@ class NppesAdapter(Adapter):
         records = tuple(self._record(result) for result in results)
         if not records:
             # ``result_count: 0`` with an empty list is NPPES's own "no such NPI".
-            return Answer(
-                (), (exchange.evidence,), ("valid_until",), (DEACTIVATED_NOTE,),
-                no_result="result_count 0",
-            )  # fmt: skip
+            said = (DEACTIVATED_NOTE,)
+            return Answer((), (exchange.evidence,), ("valid_until",), said, "result_count 0")
         notes = [SELF_REPORTED_NOTE]
         if count > len(records):
             notes.append(f"NPPES counts {count} matches; only the first {len(records)} were read.")
@@ -162,12 +152,11 @@ class NppesAdapter(Adapter):
         if "Errors" in body:
             raise LookupFailed(_describe(body["Errors"]), evidence=(exchange.evidence,))
         results, count = body.get("results"), body.get("result_count")
-        if not isinstance(results, list) or not isinstance(count, int) or not _is_count(count):
+        if not isinstance(results, list) or type(count) is not int or count < 0:
             raise self.layout_changed(exchange, "sent no 'results' list with a 'result_count'")
         if not all(isinstance(r, dict) and isinstance(r.get("basic"), dict) for r in results):
             raise self.layout_changed(exchange, "sent a result without a 'basic' object")
-        # The count may exceed the page (a search is paged), never fall short of it, and zero
-        # only with no results.
+        # A paged search may count more than it lists, never fewer; zero only with no results.
         if count < len(results) or (count == 0) != (not results):
             raise self.layout_changed(exchange, f"counts {count} results but lists {len(results)}")
         return results, count
@@ -206,10 +195,6 @@ class NppesAdapter(Adapter):
         )
 
 
-def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
 def _describe(errors: Any) -> str:
     """``NPPES error 04 (generic): No valid search criteria provided``, one per error."""
     items = errors if isinstance(errors, list) else [errors]
@@ -228,8 +213,8 @@ def _basic_details(basic: dict[str, Any]) -> dict[str, str]:
     keys = (
         "credential", "name_prefix", "name_suffix", "sole_proprietor", "certification_date",
         "last_updated", "deactivation_date", "reactivation_date", "organizational_subpart",
-        "authorized_official_first_name", "authorized_official_last_name",
-        "authorized_official_title_or_position", "authorized_official_credential",
+        *(f"authorized_official_{k}" for k in ("first_name", "last_name", "title_or_position")),
+        "authorized_official_credential",
     )  # fmt: skip
     details = {key: _text(basic.get(key)) for key in keys}
     details["sex"] = _text(basic.get("sex", basic.get("gender")))
