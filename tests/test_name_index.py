@@ -289,6 +289,7 @@ def exhaustive_top_key(query: str, names: list[str], normalised: list[str]) -> t
     return best_key, best_score
 
 
+@pytest.mark.slow  # 5,000 names, 300 queries each compared exhaustively
 def test_the_index_agrees_with_exhaustive_comparison_on_99_percent_of_queries() -> None:
     names = synthetic_names(5_000, seed=5)
     normalised = [normalise_name(name) for name in names]
