@@ -279,7 +279,7 @@ def test_a_passing_500_is_retried_away(hmrc: RegistryServer) -> None:
         (Response(200, b"[{"), "not JSON"),
         (
             Response(200, json.dumps([{"eori": WITH_NAME, "valid": "yes"}]).encode()),
-            "without a boolean 'valid'",
+            "whose 'valid' is 'yes', not true or false",
         ),
     ],
 )
@@ -315,9 +315,9 @@ def test_a_single_rejected_number_is_unverifiable_naming_hmrcs_message(
     ("entries", "words"),
     [
         pytest.param(
-            [{"eori": WITH_NAME, "valid": "false"}], "without a boolean 'valid'", id="valid as text"
+            [{"eori": WITH_NAME, "valid": "false"}], "'valid' is 'false'", id="valid as text"
         ),
-        pytest.param([{"eori": WITH_NAME}], "without a boolean 'valid'", id="no valid"),
+        pytest.param([{"eori": WITH_NAME}], "whose 'valid' is None", id="no valid"),
         pytest.param(
             [{"eori": WITH_NAME, "valid": False}, {"eori": WITH_NAME, "valid": True}],
             f"answered twice for {WITH_NAME}",

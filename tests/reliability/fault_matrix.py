@@ -217,7 +217,7 @@ HTTP_HOSTILE: dict[str, dict[str, Hostile]] = {
         "empty result container": unverifiable(
             regex(rb"<return>.*</return>", b"<return/>"), LAYOUT
         ),
-        "renamed element": unverifiable(WRAPPED_RESULT, LAYOUT),
+        "renamed element": unverifiable(WRAPPED_RESULT, LAYOUT, "'results'"),
     },
     "eu.eos.aeo": {
         "unknown status wording": unverifiable(
@@ -226,7 +226,7 @@ HTTP_HOSTILE: dict[str, dict[str, Hostile]] = {
         "empty result container": unverifiable(
             regex(rb"<return>.*</return>", b"<return/>"), LAYOUT
         ),
-        "renamed element": unverifiable(WRAPPED_RESULT, LAYOUT),
+        "renamed element": unverifiable(WRAPPED_RESULT, LAYOUT, "'results'"),
     },
     "us.nppes.npi": {
         "unknown status wording": unverifiable(nppes_first(_set_status), "'Z'", '"Z"'),

@@ -111,14 +111,22 @@ class ChinaCreditAdapter(SnapshotAdapter):
         return LookupFailed(CAPTCHA_MESSAGE)
 
     def read_json(self, data: Any) -> Iterable[dict[str, str]]:
-        entries = data
+        entries, total = data, None
         if isinstance(data, dict):
             inner = data.get("data")
             entries = inner.get(ENTRIES) if isinstance(inner, dict) else None
+            total = inner.get("totalCount") if isinstance(inner, dict) else None
         if not isinstance(entries, list):
             raise SnapshotError(
                 f"{self.id}: not the queryList format: expected "
                 f'{{"data": {{"{ENTRIES}": [...]}}}} or a JSON list of entries'
+            )
+        # The list is the whole register only when it holds every entry it counts: a page (or
+        # a count that contradicts the entries) would turn an absent enterprise into "not found".
+        if total is not None and str(total).strip() != str(len(entries)):
+            raise SnapshotError(
+                f"{self.id}: totalCount is {total!r} but {ENTRIES} holds {len(entries)} entries; "
+                "expected every page merged into one list"
             )
         return entries
 

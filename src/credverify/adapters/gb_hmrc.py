@@ -123,12 +123,12 @@ class HmrcEoriAdapter(BatchAdapter):
         valid = item.get("valid")
         processed = item.get("processingDate")
         company = item.get("companyDetails")
-        if not isinstance(valid, bool) or not isinstance(company, dict | None):
+        if not isinstance(valid, bool):
             raise self.layout_changed(
-                exchange,
-                f"sent an entry for {eori} without a boolean 'valid' or with a malformed "
-                "'companyDetails'",
+                exchange, f"sent an entry for {eori} whose 'valid' is {valid!r}, not true or false"
             )
+        if not isinstance(company, dict | None):
+            raise self.layout_changed(exchange, f"sent a malformed 'companyDetails' for {eori}")
         evidence = (exchange.evidence,)
         details = {"processing_date": processed} if isinstance(processed, str) else {}
         if not valid:

@@ -379,6 +379,8 @@ def _entries(
             data = json.loads(path.read_text(encoding=encoding or "utf-8"))
         except (ValueError, UnicodeDecodeError) as exc:
             raise SnapshotError(f"{path.name}: not valid JSON: {exc}") from None
+        except RecursionError:
+            raise SnapshotError(f"{path.name}: JSON nested too deep for a registry list") from None
         return adapter.read_json(data)
     if adapter.file_format == "xlsx":
         return _xlsx_rows(adapter, path)
