@@ -84,19 +84,6 @@ FAULTS: dict[str, tuple[Fault, str]] = {
 }
 
 
-@pytest.mark.parametrize("module", ADAPTER_TESTS, ids=lambda m: m.ADAPTER_ID)
-@pytest.mark.parametrize("fault_name", FAULTS)
-def test_every_fault_of_every_adapter_is_unverifiable(
-    registry_server: RegistryServer, module: types.ModuleType, fault_name: str
-) -> None:
-    claim = module.serve_happy(registry_server)
-    fault, words = FAULTS[fault_name]
-    registry_server.fault(fault, times=3)
-    check = fast_verifier(registry_server).verify(claim)
-    assert check.status is CheckStatus.UNVERIFIABLE
-    assert words in check.reason.lower()
-
-
 def test_a_gb_eori_is_verified_with_company_details_and_evidence(
     registry_server: RegistryServer,
 ) -> None:

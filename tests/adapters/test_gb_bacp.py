@@ -15,8 +15,6 @@ from credverify.adapters.http import Http
 from credverify.errors import (
     LayoutChanged,
     LookupFailed,
-    RegistryTimeout,
-    RegistryUnavailable,
     UnknownWording,
 )
 from credverify.records import CheckStatus, Claim
@@ -370,26 +368,6 @@ def test_the_adapter_is_registered() -> None:
 
 
 # Transport faults and HTTP statuses (the shared policy, observed through this adapter)
-
-
-@pytest.mark.parametrize(
-    ("fault", "error", "words"),
-    [
-        (Fault("hang", seconds=1.5), RegistryTimeout, "timeout"),
-        (Fault("reset"), RegistryUnavailable, "connection"),
-        (Fault("status", Response(500, b"error", "text/html")), RegistryUnavailable, "500"),
-        (Fault("status", Response(503, b"down", "text/html")), RegistryUnavailable, "503"),
-        (Fault("truncate"), RegistryUnavailable, "truncated"),
-    ],
-)
-def test_a_lasting_fault_fails_after_every_retry(
-    registry_server: RegistryServer, fault: Fault, error: type[LookupFailed], words: str
-) -> None:
-    serve_happy(registry_server)
-    registry_server.fault(fault, times=3)
-    with pytest.raises(error, match=words):
-        lookup(registry_server, by_number())
-    assert len(registry_server.requests(PATH)) == 3
 
 
 def test_a_429_with_retry_after_is_retried_and_then_answers(

@@ -171,6 +171,7 @@ def test_an_npi_not_on_the_list_is_its_explicit_no_result(leie: LeieAdapter) -> 
     assert "30 rows" in answer.no_result
 
 
+@pytest.mark.slow
 def test_a_file_of_100000_rows_syncs_completely(leie: LeieAdapter, tmp_path: Path) -> None:
     big = tmp_path / "UPDATED.csv"
     write_synthetic_leie(big, rows=100_000)
