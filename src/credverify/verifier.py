@@ -453,7 +453,8 @@ class Verifier:
         else:
             named, score_note = self._best_by_name(claim, answer.records)
             if named is None:
-                return verdict(CheckStatus.NOT_FOUND, f"{adapter.id}: {score_note}{said}")
+                why = f"{score_note.rstrip('.')}{said}."
+                return verdict(CheckStatus.NOT_FOUND, f"{adapter.id}: {why}")
             record = named
         findings = self._findings(claim, query, record, answer, by_identifier)
         synthetic = record.synthetic or demo_data

@@ -171,7 +171,8 @@ class DemoSnapshotAdapter(Adapter):
         data = _register(exchange.scheme)
         asked, notes = exchange.asked or query, (DEMO_NOTE, *exchange.notes)
         if not exchange.hits:
-            what = asked.identifier or repr(asked.holder)
+            by_identifier = bool(asked.identifier and data.by_identifier)
+            what = asked.identifier if by_identifier else f"the name {asked.holder!r}"
             return Answer(
                 (), (data.evidence,), NEVER_CONFIRMED.get(type(data.adapter), ()), notes,
                 no_result=f"no entry for {what} in the synthetic demo file {data.format.file}",
