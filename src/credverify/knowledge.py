@@ -46,6 +46,7 @@ __all__ = [
     "LegalBasis",
     "Period",
     "Place",
+    "Predecessor",
     "Requirement",
     "Scheme",
     "SchemeKind",
@@ -153,6 +154,17 @@ class LegalBasis(Period):
     note: str = ""
 
 
+class Predecessor(_Entry):
+    """The scheme a scheme's holders held before it existed, issued by the same authority (UK AEO
+    authorisations before 2021-01-01 were EU AEO authorisations issued by the UK)."""
+
+    scheme: str
+    until: date = Field(description="The first day the holders hold the successor scheme instead.")
+    citation: str = Field(min_length=3)
+    url: str | None = None
+    note: str = ""
+
+
 class Scheme(Sourced):
     """A credential scheme: who issues it, under which law, with which tiers and identifiers."""
 
@@ -166,6 +178,7 @@ class Scheme(Sourced):
     adapters: tuple[str, ...] = ()
     tiers: tuple[Tier, ...] = ()
     legal_basis: tuple[LegalBasis, ...] = ()
+    predecessor: Predecessor | None = None
 
     @field_validator("identifier_kinds")
     @classmethod
@@ -623,6 +636,12 @@ def _cross_check(kb: KnowledgeBase, origins: _Origins) -> None:
 
     for scheme in kb.schemes.values():
         area_ok(f"scheme:{scheme.id}", "jurisdiction", scheme.jurisdiction)
+        predecessor = scheme.predecessor
+        if predecessor is not None and predecessor.scheme not in kb.schemes:
+            message = _unknown("scheme", predecessor.scheme, kb.schemes)
+            refuse(f"scheme:{scheme.id}", "predecessor.scheme", message)
+        elif predecessor is not None and predecessor.scheme == scheme.id:
+            refuse(f"scheme:{scheme.id}", "predecessor.scheme", "a scheme cannot precede itself")
     for union in kb.unions.values():
         for index, member in enumerate(union.members):
             area_ok(f"union:{union.id}", f"members[{index}].code", member.code)
@@ -766,8 +785,8 @@ def _key_path(loc: tuple[int | str, ...]) -> str:
 def _field_names() -> tuple[str, ...]:
     names: set[str] = set()
     models: tuple[type[BaseModel], ...] = (
-        Scheme, Tier, LegalBasis, Union, Member, Territory, JurisdictionsFile, Arrangement,
-        Grant, CredentialSpec, IdentifierMapping, Condition, Requirement, Activity,
+        Scheme, Tier, LegalBasis, Predecessor, Union, Member, Territory, JurisdictionsFile,
+        Arrangement, Grant, CredentialSpec, IdentifierMapping, Condition, Requirement, Activity,
     )  # fmt: skip
     for model in models:
         for name, info in model.model_fields.items():

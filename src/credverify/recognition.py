@@ -15,10 +15,12 @@ import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Protocol
 
-from credverify.errors import KnowledgeBaseError
+from credverify.errors import InvalidIdentifier, KnowledgeBaseError
+from credverify.identifiers import kind as identifier_kind
 from credverify.knowledge import (
     Activity,
     Arrangement,
@@ -42,6 +44,7 @@ from credverify.records import (
     Gap,
     GapCode,
     Outcome,
+    RegistryRecord,
     Severity,
     Target,
     TraceStep,
@@ -52,10 +55,27 @@ __all__ = ["assess"]
 
 _SEVERITY_ORDER = {Severity.BLOCKER: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
+_SOURCE_SHOWN = frozenset(
+    {CheckStatus.VERIFIED, CheckStatus.PARTIAL, CheckStatus.MISMATCH, CheckStatus.INACTIVE}
+)
+"""Check statuses whose record is the primary source's own: its facts outrank the claim's. An
+attested record is the holder's document, an unverifiable check has none to trust."""
+
+AEO_NUMBER = "eu.aeo-number"
+
+
+class TierSource(StrEnum):
+    """Where the tier the engine judged came from (the ``tier_source`` fact of every gap)."""
+
+    RECORD = "record"
+    CLAIM = "claim"
+    NUMBER = "number"
+
 
 @dataclass
 class _Held:
-    """One credential the holder has, as the engine sees it."""
+    """One credential the holder has, as the engine sees it: the claim, with what the primary
+    source showed in place of what was claimed."""
 
     claim: Claim
     check: Check | None
@@ -63,10 +83,24 @@ class _Held:
     issuer: str
     gaps: list[Gap] = field(default_factory=list)
     undetermined: bool = False
+    tier: str | None = None
+    tier_source: TierSource = TierSource.CLAIM
+    valid_from: date | None = None
+    valid_until: date | None = None
+    successor: Scheme | None = None
+    """The scheme claimed, when the credential is judged as its predecessor (``scheme``)."""
 
     @property
     def label(self) -> str:
-        tier = f" {self.claim.tier}" if self.claim.tier else ""
+        tier = f" {self.tier}" if self.tier else ""
+        if self.tier and self.tier_source is TierSource.NUMBER:
+            tier += " (read from the number)"
+        if self.successor is not None and self.successor.predecessor is not None:
+            until = self.successor.predecessor.until.isoformat()
+            return (
+                f"{self.successor.id}{tier} issued in {self.issuer} (before {until}: "
+                f"{self.scheme.id})"
+            )
         return f"{self.scheme.id}{tier} issued in {self.issuer}"
 
 
@@ -190,8 +224,17 @@ class _Engine:
         scheme = self.kb.scheme(claim.scheme)
         if claim.tier is not None:
             scheme.tier(claim.tier)  # an unknown tier is an input error, with a did-you-mean
-        issuer = (claim.jurisdiction or scheme.jurisdiction).upper()
+        record = check.record if check is not None and check.status in _SOURCE_SHOWN else None
+        # What the primary source shows outranks what was claimed; a claimed fact it contradicts
+        # is already a mismatch of the check.
+        issuer = (
+            (record.jurisdiction if record else None) or claim.jurisdiction or scheme.jurisdiction
+        ).upper()
         each = _Held(claim, check, scheme, issuer)
+        each.valid_from = (record.valid_from if record else None) or claim.valid_from
+        each.valid_until = (record.valid_until if record else None) or claim.valid_until
+        self.read_tier(each, record)
+        self.use_predecessor(each)
         self.check_status(each)
         self.check_validity(each)
         self.check_scheme_in_force(each)
@@ -251,28 +294,112 @@ class _Engine:
                 remedy="Check it again against the primary source, or keep the evidence on file.",
             )
 
+    def read_tier(self, each: _Held, record: RegistryRecord | None) -> None:
+        """The tier judged: the record's, else the claim's, else an EU-form AEO number's type
+        letters, each marked with where it came from."""
+        claimed, scheme = each.claim.tier, each.scheme
+        known = {t.id for t in scheme.tiers}
+        number_tier = _tier_in_number(scheme, each.claim.identifier)
+        if record is not None and record.tier is not None:
+            if record.tier in known:
+                each.tier, each.tier_source = record.tier, TierSource.RECORD
+                return
+            each.undetermined = True
+            self.credential_gap(
+                each,
+                GapCode.RULE_UNCERTAIN,
+                Severity.WARNING,
+                f"The primary source shows the tier {record.tier!r}, which the knowledge base "
+                f"does not know for {scheme.id}: the tier cannot be judged.",
+                remedy="Check the holder's level by hand, or add the tier to the scheme file.",
+            )
+            return
+        if claimed is not None:
+            each.tier, each.tier_source = claimed, TierSource.CLAIM
+            if number_tier is not None and not _tier_within(claimed, number_tier):
+                each.undetermined = True
+                self.credential_gap(
+                    each,
+                    GapCode.CREDENTIAL_NOT_VERIFIED,
+                    Severity.WARNING,
+                    f"The claimed tier {claimed} differs from the type letters {number_tier} of "
+                    f"the authorisation number {each.claim.identifier}.",
+                    remedy="Confirm which authorisation the holder has (its certificate).",
+                )
+            return
+        if number_tier is not None and number_tier in known:
+            each.tier, each.tier_source = number_tier, TierSource.NUMBER
+            self.credential_gap(
+                each,
+                GapCode.CREDENTIAL_NOT_VERIFIED,
+                Severity.INFO,
+                f"The tier {number_tier} was read from the type letters of the authorisation "
+                f"number {each.claim.identifier}, not from the registry.",
+                remedy="Keep the holder's certificate on file as evidence of the tier.",
+            )
+
+    def use_predecessor(self, each: _Held) -> None:
+        """Before the day a scheme began, its holders held its predecessor (issued by the same
+        authority): the credential is judged as that one, and the trace says so."""
+        successor = each.scheme
+        predecessor = successor.predecessor
+        if predecessor is None:
+            return
+        rule = f"scheme:{successor.id}#predecessor"
+        if self.as_of >= predecessor.until:
+            started = each.claim.valid_from
+            if started is not None and started < predecessor.until:
+                self.note(
+                    rule,
+                    TraceVerdict.SKIPPED,
+                    f"issued on {started.isoformat()} as {predecessor.scheme}, held as "
+                    f"{successor.id} from {predecessor.until.isoformat()} "
+                    f"({predecessor.citation})",
+                )
+            return
+        earlier = self.kb.scheme(predecessor.scheme)
+        each.scheme, each.successor = earlier, successor
+        self.note(
+            rule,
+            TraceVerdict.APPLIED,
+            f"on {self.as_of.isoformat()}, before {predecessor.until.isoformat()}, {successor.id} "
+            f"holders held {earlier.id} issued in {each.issuer}: judged as {earlier.id} "
+            f"({predecessor.citation})",
+        )
+        if each.tier is not None and each.tier not in {t.id for t in earlier.tiers}:
+            each.undetermined = True
+            self.credential_gap(
+                each,
+                GapCode.RULE_UNCERTAIN,
+                Severity.WARNING,
+                f"{successor.id} tier '{each.tier}' has no tier of the same id in {earlier.id}, "
+                f"the scheme its holders held before {predecessor.until.isoformat()}.",
+                rule=rule,
+                citation=predecessor.citation,
+                url=predecessor.url,
+            )
+
     def check_validity(self, each: _Held) -> None:
-        claim = each.claim
-        if claim.valid_until is not None and self.as_of > claim.valid_until:
+        if each.valid_until is not None and self.as_of > each.valid_until:
             self.credential_gap(
                 each,
                 GapCode.CREDENTIAL_INACTIVE,
                 Severity.BLOCKER,
-                f"{each.label} expired on {claim.valid_until.isoformat()}.",
+                f"{each.label} expired on {each.valid_until.isoformat()}.",
                 remedy="Renew the credential.",
             )
-        if claim.valid_from is not None and self.as_of < claim.valid_from:
+        if each.valid_from is not None and self.as_of < each.valid_from:
             self.credential_gap(
                 each,
                 GapCode.CREDENTIAL_INACTIVE,
                 Severity.BLOCKER,
-                f"{each.label} is only valid from {claim.valid_from.isoformat()}.",
+                f"{each.label} is only valid from {each.valid_from.isoformat()}.",
             )
 
     def check_scheme_in_force(self, each: _Held) -> None:
         """The tier must exist on the day, under the legal basis then in force, and the issuer
         must still lie in the scheme's area (a UK-issued EU AEO stopped counting in 2021)."""
-        scheme, tier_id, day = each.scheme, each.claim.tier, self.as_of
+        scheme, tier_id, day = each.scheme, each.tier, self.as_of
         basis = scheme.basis_on(day)
         if tier_id is not None:
             tier = scheme.tier(tier_id)
@@ -378,7 +505,7 @@ class _Engine:
                 )
                 continue
             path = _Path(rule=rule, gaps=list(each.gaps), undetermined=each.undetermined)
-            if not spec.covers_tier(each.claim.tier):
+            if not spec.covers_tier(each.tier):
                 self.tier_gap(
                     path,
                     each,
@@ -414,13 +541,13 @@ class _Engine:
         scope: str,
     ) -> None:
         covered = ", ".join(sorted(set(tiers))) or "none"
-        if each.claim.tier is None:
+        if each.tier is None:
             path.undetermined = True
             message = f"No tier was given for {each.scheme.id}; only {covered} count for {scope}."
             severity = Severity.WARNING
         else:
             message = (
-                f"{each.scheme.id} tier '{each.claim.tier}' is not covered: only {covered} "
+                f"{each.scheme.id} tier '{each.tier}' is not covered: only {covered} "
                 f"count for {scope}."
             )
             severity = Severity.BLOCKER
@@ -469,7 +596,7 @@ class _Engine:
                 self.note(rule, TraceVerdict.GAP, message)
                 paths.append(path)
                 continue
-            for_tier = [g for g in for_activity if g.holder.covers_tier(each.claim.tier)]
+            for_tier = [g for g in for_activity if g.holder.covers_tier(each.tier)]
             if not for_tier:
                 path = _Path(rule=rule, gaps=list(each.gaps))
                 certain = [g for g in for_activity if g.confidence is Confidence.CERTAIN]
@@ -621,7 +748,7 @@ class _Engine:
         that fills it best, or None after adding the blocker that none was given. Where it was
         issued is judged by the grant's conditions (``home-state-member``)."""
         companions = [
-            h for h in held if h.scheme.id == spec.scheme and spec.covers_tier(h.claim.tier)
+            h for h in held if h.scheme.id == spec.scheme and spec.covers_tier(h.tier)
         ]
         if not companions:
             gap(
@@ -820,10 +947,30 @@ def _warnings(path: _Path) -> int:
     return sum(g.severity is Severity.WARNING for g in path.gaps)
 
 
+def _tier_in_number(scheme: Scheme, identifier: str | None) -> str | None:
+    """The type letters (AEOC, AEOS, AEOF) of an EU-form AEO authorisation number, for a scheme
+    whose numbers have that form; None for anything else."""
+    if not identifier or AEO_NUMBER not in scheme.identifier_kinds:
+        return None
+    number = identifier_kind(AEO_NUMBER)
+    try:
+        return number.details(number.validate(identifier)).get("type")
+    except InvalidIdentifier:
+        return None
+
+
+def _tier_within(claimed: str, held: str) -> bool:
+    """A claimed tier the held one includes: AEOF is AEOC and AEOS held together."""
+    return claimed == held or (held == "AEOF" and claimed in ("AEOC", "AEOS"))
+
+
 def _facts(each: _Held, as_of: date) -> dict[str, str]:
     facts = {"scheme": each.scheme.id, "issued_in": each.issuer, "as_of": as_of.isoformat()}
-    if each.claim.tier:
-        facts["tier"] = each.claim.tier
+    if each.successor is not None:
+        facts["claimed_scheme"] = each.successor.id
+    if each.tier:
+        facts["tier"] = each.tier
+        facts["tier_source"] = each.tier_source.value
     if each.check is not None:
         facts["check_status"] = each.check.status.value
     return facts
