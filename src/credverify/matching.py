@@ -32,6 +32,11 @@ Choices worth knowing:
   "X Group Ltd" differs from "X Ltd".
 - Chinese, Japanese and Korean text does not separate words with spaces, so when either name is
   mostly in those scripts the characters are compared instead of the words.
+- A name in Latin letters and one in Chinese or Japanese characters (the English name of a Chinese
+  company against its registered name) cannot be compared as they are:
+  :func:`compare_across_scripts` reads the other-script name in Latin letters first (pinyin with
+  pypinyin, Hepburn with pykakasi), both imported only when such a pair is met, so
+  ``import credverify`` stays light.
 """
 
 from __future__ import annotations
@@ -43,7 +48,9 @@ from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from itertools import combinations
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -55,12 +62,16 @@ __all__ = [
     "Feature",
     "NameIndex",
     "NameScore",
+    "Reading",
     "Thresholds",
     "characters",
+    "compare_across_scripts",
     "compare_names",
     "describe_features",
     "empty",
     "exact",
+    "in_other_scripts",
+    "latin_reading",
     "legal_forms_in",
     "normalise_name",
     "token_set",
@@ -845,3 +856,98 @@ def _blocking_tokens(normalised: str) -> set[str]:
         tokens.add("$" + " ".join(sorted([word[-_AFFIX_LENGTH:] for word in words])))
         tokens.add("~" + " ".join(sorted([word[:2] + word[-2:] for word in words])))
     return tokens
+
+
+# Names across scripts: read the Chinese or Japanese name in Latin letters, then compare.
+
+_KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_HAN = re.compile("[\u2e80-\u2fdf\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+_JAPANESE_PLACES = frozenset({"JP"})
+_CHINESE_PLACES = frozenset({"CN", "HK", "MO", "TW"})
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A name read in Latin letters, and the romanisation that read it."""
+
+    text: str
+    system: str
+
+
+def in_other_scripts(claimed: str, found: str) -> bool:
+    """One name is in Latin (or another spaced) script, the other mostly in Chinese, Japanese or
+    Korean characters: the words cannot be compared as they are written.
+
+    >>> in_other_scripts("Huawei Technologies Co., Ltd.", "华为技术有限公司")
+    True
+    >>> in_other_scripts("Acme Ltd", "Acme Limited")
+    False
+    """
+    first, second = normalise_name(claimed), normalise_name(found)
+    return bool(first and second) and _is_cjk_text(first) != _is_cjk_text(second)
+
+
+def latin_reading(name: str, jurisdiction: str | None = None) -> Reading | None:
+    """The name, legal forms removed, in Latin letters: Japanese (the jurisdiction is JP, or the
+    name has kana) by Hepburn romanisation with pykakasi, Chinese by toneless pinyin with
+    pypinyin. None when there is nothing to read: no Chinese or Japanese characters (Hangul is
+    not read).
+
+    >>> latin_reading("华为技术有限公司").text
+    'hua wei ji shu'
+    >>> latin_reading("架空精機株式会社", "JP").text
+    'kakuu seiki'
+    """
+    normalised = normalise_name(name)
+    kana = bool(_KANA.search(normalised))
+    if not kana and not _HAN.search(normalised):
+        return None
+    place = (jurisdiction or "").upper().split("-")[0]
+    if place in _JAPANESE_PLACES or (kana and place not in _CHINESE_PLACES):
+        words = (w["hepburn"] for part in normalised.split() for w in _kakasi().convert(part))
+        return Reading(" ".join(w for w in words if w.strip()), "Hepburn (pykakasi)")
+    from pypinyin import lazy_pinyin
+
+    syllables = lazy_pinyin(normalised)
+    return Reading(" ".join(s for s in syllables if s.strip()), "pinyin (pypinyin)")
+
+
+def compare_across_scripts(
+    claimed: str,
+    found: str,
+    jurisdiction: str | None = None,
+    *,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> tuple[Reading, NameScore] | None:
+    """The claimed name against ``found`` when one is in Latin letters and the other in Chinese
+    or Japanese characters: the other-script name is read in Latin letters, and the two compared
+    with their spaces removed, since romanisations split syllables where English splits words
+    ("Shanghai" against "shang hai"). None when the names are in the same script, or the other
+    script cannot be read (Hangul).
+
+    >>> reading, score = compare_across_scripts("Huawei Technologies", "华为技术有限公司")
+    >>> reading.text, score.band.value
+    ('hua wei ji shu', 'no-match')
+    >>> reading, score = compare_across_scripts("Kakuu Seiki K.K.", "架空精機株式会社", "JP")
+    >>> reading.text, score.band.value
+    ('kakuu seiki', 'match')
+    """
+    if not in_other_scripts(claimed, found):
+        return None
+    latin_claimed = not _is_cjk_text(normalise_name(claimed))
+    latin, other = (claimed, found) if latin_claimed else (found, claimed)
+    reading = latin_reading(other, jurisdiction)
+    if reading is None:
+        return None
+    joined_latin = normalise_name(latin).replace(" ", "")
+    joined_reading = reading.text.replace(" ", "")
+    score = compare_names(joined_latin, joined_reading, thresholds=thresholds)
+    return reading, score
+
+
+@cache
+def _kakasi() -> Any:
+    # Built once: pykakasi loads its dictionaries when the converter is made.
+    import pykakasi
+
+    return pykakasi.kakasi()  # type: ignore[no-untyped-call]
