@@ -905,11 +905,11 @@ def latin_reading(name: str, jurisdiction: str | None = None) -> Reading | None:
     place = (jurisdiction or "").upper().split("-")[0]
     if place in _JAPANESE_PLACES or (kana and place not in _CHINESE_PLACES):
         words = (w["hepburn"] for part in normalised.split() for w in _kakasi().convert(part))
-        return Reading(" ".join(w for w in words if w.strip()), "Hepburn (pykakasi)")
+        return Reading(" ".join(w for w in words if w.strip()), "Hepburn, pykakasi")
     from pypinyin import lazy_pinyin
 
     syllables = lazy_pinyin(normalised)
-    return Reading(" ".join(s for s in syllables if s.strip()), "pinyin (pypinyin)")
+    return Reading(" ".join(s for s in syllables if s.strip()), "pinyin, pypinyin")
 
 
 def compare_across_scripts(

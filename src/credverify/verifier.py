@@ -25,7 +25,14 @@ from credverify.errors import InputError, InvalidIdentifier, LookupFailed, Offli
 from credverify.identifiers import kind as identifier_kind
 from credverify.knowledge import KnowledgeBase, Scheme
 from credverify.knowledge import load as load_knowledge
-from credverify.matching import Band, NameScore, Thresholds, compare_names
+from credverify.matching import (
+    Band,
+    NameScore,
+    Thresholds,
+    compare_across_scripts,
+    compare_names,
+    in_other_scripts,
+)
 from credverify.records import (
     Assessment,
     Check,
@@ -524,7 +531,7 @@ class Verifier:
                             note="this source does not show the identifier")
                 )  # fmt: skip
         if claim.holder:
-            findings.append(self._holder_finding(claim.holder, record, answer))
+            findings.append(self._holder_finding(claim.holder, record, answer, by_identifier))
         for field, claimed, found in (
             ("tier", claim.tier, record.tier),
             ("jurisdiction", claim.jurisdiction, record.jurisdiction),
@@ -560,13 +567,19 @@ class Verifier:
         names = [n for n in (record.holder, *record.aliases) if n] or [""]
         return _best_of([compare_names(claimed, n, thresholds=self.thresholds) for n in names])
 
-    def _holder_finding(self, holder: str, record: RegistryRecord, answer: Answer) -> Finding:
+    def _holder_finding(
+        self, holder: str, record: RegistryRecord, answer: Answer, by_identifier: bool = False
+    ) -> Finding:
         if not record.holder:
             why = " ".join(answer.notes) or "the source does not show the holder's name"
             return Finding(
                 field="holder", outcome=FindingOutcome.UNCONFIRMABLE, claimed=holder, note=why
             )
         score = self._name_score(holder, record)
+        if score.band is Band.NO_MATCH and by_identifier:
+            across = self._holder_across_scripts(holder, record, score)
+            if across is not None:
+                return across
         outcome = {
             Band.MATCH: FindingOutcome.CONFIRMED,
             Band.REVIEW: FindingOutcome.UNCONFIRMABLE,
@@ -577,6 +590,42 @@ class Verifier:
             note = f"name in the review band: {note}"
         return Finding(
             field="holder", outcome=outcome, claimed=holder, found=record.holder, note=note
+        )
+
+    def _holder_across_scripts(
+        self, holder: str, record: RegistryRecord, score: NameScore
+    ) -> Finding | None:
+        """The identifier matched exactly and the names are in different scripts (the English
+        name of a Chinese or Japanese company): not a contradiction, a name for a person to
+        confirm, unless the record's own name in the claimed script differs too."""
+        found = record.holder or ""
+        if not in_other_scripts(holder, found):
+            return None
+        compared = compare_across_scripts(
+            holder, found, record.jurisdiction, thresholds=self.thresholds
+        )
+        same_script_aliases = [a for a in record.aliases if not in_other_scripts(holder, a)]
+        if compared is None:
+            read = f"{found!r} is in a script credverify cannot read in Latin letters"
+        else:
+            reading, across = compared
+            read = (
+                f"{found!r} reads {reading.text!r} in Latin letters ({reading.system}), "
+                f"{across.score:.2f} against the claimed name"
+            )
+            if across.band is Band.NO_MATCH and same_script_aliases:
+                # The source's own name in the claimed script differs as well: a contradiction.
+                return Finding(
+                    field="holder", outcome=FindingOutcome.CONTRADICTED, claimed=holder,
+                    found=found, note=f"{score.explain()}; {read}",
+                )  # fmt: skip
+        return Finding(
+            field="holder",
+            outcome=FindingOutcome.UNCONFIRMABLE,
+            claimed=holder,
+            found=found,
+            note=f"same identifier, name in another script: {read}; a translated name cannot "
+            "be compared letter by letter, so a person should confirm it",
         )
 
 
