@@ -210,3 +210,38 @@ def test_any_pair_of_texts_scores_within_zero_and_one_and_symmetrically(
 @given(st.text())
 def test_normalising_twice_changes_nothing(name: str) -> None:
     assert normalise_name(normalise_name(name)) == normalise_name(name)
+
+
+# -- names across scripts -----------------------------------------------------------------------
+
+
+def test_a_chinese_name_is_read_in_pinyin_and_a_japanese_one_in_hepburn() -> None:
+    from credverify.matching import latin_reading
+
+    chinese = latin_reading("上海骏澜物流有限公司", "CN")
+    japanese = latin_reading("ナキハ物流株式会社", "JP")
+
+    assert chinese is not None
+    assert chinese.text == "shang hai jun lan wu liu"
+    assert japanese is not None
+    assert japanese.text == "nakiha butsuryuu"
+    assert latin_reading("Acme Ltd") is None
+
+
+def test_names_in_one_script_are_not_compared_across_scripts() -> None:
+    from credverify.matching import compare_across_scripts
+
+    assert compare_across_scripts("Acme Trading Ltd", "Acme Trading Limited") is None
+    assert compare_across_scripts("华为技术有限公司", "华为技术") is None
+
+
+def test_a_romanised_name_matches_its_characters_whichever_side_is_claimed() -> None:
+    from credverify.matching import Band, compare_across_scripts
+
+    for claimed, found in (
+        ("Shanghai Junlan Wuliu Co., Ltd.", "上海骏澜物流有限公司"),
+        ("上海骏澜物流有限公司", "Shanghai Junlan Wuliu Co., Ltd."),
+    ):
+        compared = compare_across_scripts(claimed, found, "CN")
+        assert compared is not None
+        assert compared[1].band is Band.MATCH

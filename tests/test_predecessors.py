@@ -24,7 +24,8 @@ def test_gb_aeo_names_eu_aeo_as_its_predecessor_until_2021() -> None:
     predecessor = knowledge.load().scheme("gb.aeo").predecessor
     assert predecessor is not None
     assert (predecessor.scheme, predecessor.until) == ("eu.aeo", date(2021, 1, 1))
-    assert predecessor.url and predecessor.url.startswith("https://")
+    assert predecessor.url
+    assert predecessor.url.startswith("https://")
 
 
 def test_a_uk_aeo_of_2019_is_recognised_in_the_netherlands_in_2019_as_an_eu_aeo() -> None:

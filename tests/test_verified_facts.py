@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from credverify.records import Check, CheckStatus, Claim, FindingOutcome, Outcome, Severity, Target
 from credverify.recognition import assess
+from credverify.records import Check, CheckStatus, Claim, FindingOutcome, Outcome, Severity, Target
 from credverify.verifier import Verifier
 
 ON = date(2026, 6, 1)
@@ -23,7 +23,8 @@ def demo_check(claim: Claim) -> Check:
 def test_an_hcpc_number_looked_up_for_the_clinical_title_uses_the_tier_the_register_shows() -> None:
     check = demo_check(Claim(scheme="gb.hcpc", identifier=CLINICAL))
     assert check.status is CheckStatus.VERIFIED
-    assert check.record is not None and check.record.tier == "clinical-psychologist"
+    assert check.record is not None
+    assert check.record.tier == "clinical-psychologist"
 
     verdict = assess([check], Target("GB", "title:clinical-psychologist"), ON)
 
@@ -57,7 +58,8 @@ def test_a_claimed_tier_the_register_contradicts_is_a_mismatch_judged_on_the_rec
 
 def test_a_general_certified_chinese_enterprise_is_not_recognised_in_the_netherlands() -> None:
     check = demo_check(Claim(scheme="cn.aeo", identifier=GENERAL_CERTIFIED))
-    assert check.record is not None and check.record.tier == "general"
+    assert check.record is not None
+    assert check.record.tier == "general"
 
     verdict = assess([check], IN_NL, ON)
 

@@ -747,9 +747,7 @@ class _Engine:
         """A credential the grant needs alongside (a home-state licence for PSYPACT): the one
         that fills it best, or None after adding the blocker that none was given. Where it was
         issued is judged by the grant's conditions (``home-state-member``)."""
-        companions = [
-            h for h in held if h.scheme.id == spec.scheme and spec.covers_tier(h.tier)
-        ]
+        companions = [h for h in held if h.scheme.id == spec.scheme and spec.covers_tier(h.tier)]
         if not companions:
             gap(
                 GapCode.CONDITION_UNMET,
