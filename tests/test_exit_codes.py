@@ -36,9 +36,7 @@ def test_the_readme_table_is_the_cli_table() -> None:
 
 
 @pytest.mark.parametrize("command", ["lookup", "assess", "batch"])
-def test_each_command_help_says_the_table(
-    capsys: pytest.CaptureFixture[str], command: str
-) -> None:
+def test_each_command_help_says_the_table(capsys: pytest.CaptureFixture[str], command: str) -> None:
     code, out, _ = run(capsys, command, "--help")
     assert code == 0
     flat = " ".join(out.split()).replace("- ", "-")  # help wraps lines, also after a hyphen

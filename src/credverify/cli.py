@@ -479,7 +479,9 @@ def activities_list(
         _print_json(rows)
         return
     table = Table(title="Target activities (use as --activity)")
-    for column in ("id", "kind", "in", "title"):
+    # The id is what people copy into --activity: never shortened.
+    table.add_column("id", no_wrap=True, min_width=max(len(a.id) for a in kb.activities.values()))
+    for column in ("kind", "in", "title"):
         table.add_column(column)
     for a in kb.activities.values():
         areas = ", ".join(r.area for r in a.requirements)
