@@ -118,7 +118,7 @@ def test_assess_the_rotterdam_case_as_json(capsys: pytest.CaptureFixture[str]) -
         capsys, "assess", "--scheme", "cn.aeo", "--tier", "general", "--from", "CN",
         "--to", "NL", "--as-of", "2019-06-01", "--json",
     )  # fmt: skip
-    assert code == 0
+    assert code == 1  # not recognised: a blocker
     data = json.loads(out)
     assert data["outcome"] == "not-recognized"
     assert data["hypothetical"] is True
@@ -135,7 +135,7 @@ def test_assess_in_words_with_the_trace(capsys: pytest.CaptureFixture[str]) -> N
         capsys, "assess", "--scheme", "us.licence.psychologist", "--from", "US-CA",
         "--to", "GB", "--activity", "title:clinical-psychologist", "--explain",
     )  # fmt: skip
-    assert code == 0
+    assert code == 1
     assert "NOT-RECOGNIZED" in out
     assert "registration-required" in out
     assert "international route" in out
@@ -249,3 +249,122 @@ def test_registries_list_shows_no_user_info_or_key(
     code, out, _ = run(capsys, "registries", "list", "--json")
     [hmrc] = [row for row in json.loads(out) if row["id"] == "gb.hmrc.eori"]
     assert hmrc["source"] == "https://127.0.0.1:8443/hmrc"
+
+
+def test_assess_reads_a_country_name_as_its_code(capsys: pytest.CaptureFixture[str]) -> None:
+    rotterdam = ["assess", "--scheme", "cn.aeo", "--tier", "general", "--as-of", "2019-06-01"]
+    by_code = run(capsys, *rotterdam, "--to", "NL", "--json")
+    by_name = run(capsys, *rotterdam, "--to", "Netherlands", "--json")
+    assert by_name == by_code
+    assert json.loads(by_name[1])["target"]["jurisdiction"] == "NL"
+
+
+def test_an_unknown_place_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "assess", "--scheme", "cn.aeo", "--to", "XX")
+    assert code == 2
+    assert out == ""
+    [line] = err.splitlines()
+    assert line.startswith("error: --to: unknown place 'XX'")
+    assert "e.g." in line or "such as NL" in line
+    _, _, err = run(capsys, "assess", "--scheme", "cn.aeo", "--to", "Nethrlands")
+    assert "did you mean 'Netherlands' (NL)" in err
+
+
+def test_a_state_is_read_where_a_us_licence_was_issued(capsys: pytest.CaptureFixture[str]) -> None:
+    licence = ["assess", "--scheme", "us.licence.psychologist", "--to", "Texas"]
+    licence += ["--activity", "telehealth:psychology", "--json"]
+    _, out, _ = run(capsys, *licence, "--from", "TX")
+    assessment = json.loads(out)
+    assert assessment["target"]["jurisdiction"] == "US-TX"
+    assert assessment["outcome"] == "recognized"  # a Texas licence, in Texas
+
+
+def test_identify_of_nothing_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    for empty in ("", "   "):
+        code, out, err = run(capsys, "identify", empty)
+        assert code == 2
+        assert out == ""
+        assert err.startswith("error: identify: the identifier is empty")
+
+
+def test_identify_lists_cn_and_ten_digits_as_an_uncertain_chinese_aeo_code(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "identify", "CN0123456789", "--json")
+    assert code == 0
+    first = json.loads(out)["candidates"][0]
+    assert (first["kind"], first["valid"]) == ("cn.aeo-code", True)
+    assert "uncertain" in first["reason"]
+    assert first["details"] == {"customs_code": "0123456789", "form": "CN"}
+
+
+def test_activities_list(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "activities", "list", "--json")
+    assert code == 0
+    activities = {a["id"]: a for a in json.loads(out)}
+    assert "US" in activities["telehealth:psychology"]["in"]
+    assert "us.licence.psychologist" in activities["telehealth:psychology"]["needs"]
+    assert "GB" in activities["title:clinical-psychologist"]["in"]
+    code, out, _ = run(capsys, "activities", "list")
+    assert code == 0
+    assert "aeo-security-benefits" in out
+
+
+@pytest.mark.parametrize(
+    ("command", "shown"),
+    [
+        ("lookup", ["--to JURISDICTION", "--as-of YYYY-MM-DD", "--fail-on LEVEL", "--holder NAME"]),
+        ("assess", ["--to JURISDICTION", "--from JURISDICTION", "--fact NAME=yes|no"]),
+        ("batch", ["--map COL=FIELD", "--out FILE", "--as-of YYYY-MM-DD", "--fail-on LEVEL"]),
+    ],
+)
+def test_help_shows_readable_metavars(
+    capsys: pytest.CaptureFixture[str], command: str, shown: list[str]
+) -> None:
+    _, out, _ = run(capsys, command, "--help")
+    for words in shown:
+        assert words in out
+    assert "<str>" not in out.split("Options:")[1]
+
+
+def test_lookup_as_of_judges_validity_on_that_day(capsys: pytest.CaptureFixture[str]) -> None:
+    # The demo HCPC entry is registered until 2027-05-31.
+    _, out, _ = run(capsys, "lookup", "PYL057623", "--demo", "--as-of", "2026-01-15", "--json")
+    assert json.loads(out)["status"] == "verified"
+    code, out, _ = run(capsys, "lookup", "PYL057623", "--demo", "--as-of", "2027-06-30", "--json")
+    assert json.loads(out)["status"] == "inactive"
+    assert code == 1
+    code, _, err = run(capsys, "lookup", "PYL057623", "--demo", "--as-of", "30/06/2027")
+    assert code == 2
+    assert "YYYY-MM-DD" in err
+
+
+def test_a_registry_that_cannot_be_reached_is_named_with_what_to_try(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Port 9 (discard) is closed on the loopback: the connection is refused.
+    secret = "http://alice:hunter2@127.0.0.1:9/hmrc?api_key=K3Y"
+    monkeypatch.setenv("CREDVERIFY_GB_HMRC_EORI_URL", secret)
+    code, out, err = run(capsys, "lookup", "GB123456789000", "--json")
+    assert json.loads(out)["status"] == "unverifiable"
+    assert code == 0  # a warning, not a blocker
+    [hint] = [line for line in err.splitlines() if line.startswith("hint:")]
+    assert "127.0.0.1:9" in hint
+    assert "--offline" in hint
+    assert "--demo" in hint
+    for leaked in ("alice", "hunter2", "K3Y"):
+        assert leaked not in err
+
+
+def test_batch_into_a_missing_folder_stops_before_any_work(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "no-such-folder" / "report.html"
+    code, stdout, err = run(
+        capsys, "batch", "examples/suppliers.csv", "--to", "NL", "--demo", "--out", str(out)
+    )
+    assert code == 2
+    assert stdout == ""
+    [line] = err.splitlines()
+    assert "no-such-folder" in line
+    assert "does not exist" in line

@@ -1,7 +1,9 @@
 """The ``credverify`` command line: parses arguments, calls the library, renders the answer.
 
 It holds no logic of its own. Results go to stdout (``--json`` for scripts), messages to stderr.
-Exit codes: 0 done; 1 done with blockers; 2 usage or input error; 3 internal error.
+Exit codes (:data:`EXIT_CODES`, the same table as the README's): 0 no blocker; 1 finished with a
+blocker; 2 usage or input error; 3 internal error. What counts as a blocker is
+:mod:`credverify.levels`.
 """
 
 from __future__ import annotations
@@ -20,13 +22,33 @@ from rich.table import Table
 
 from credverify import __version__
 from credverify.errors import AbortError, CredverifyError, InputError
+from credverify.levels import FailOn
 
 if TYPE_CHECKING:
     from credverify.knowledge import KnowledgeBase
-    from credverify.records import Assessment, Check, Claim
+    from credverify.records import Assessment, Check, Claim, Severity, Target
+    from credverify.verifier import Verifier
 
+EXIT_BLOCKED = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+
+EXIT_CODES: tuple[tuple[int, str], ...] = (
+    (0, "finished, no blocker (warnings such as unverifiable or unknown do not count, unless "
+        "--fail-on warning)"),
+    (1, "finished with a blocker: not-recognized, invalid, not-found, inactive, mismatch, an "
+        "exclusion match (or a warning, with --fail-on warning)"),
+    (EXIT_USAGE, "usage or input error (one line on stderr, before any work)"),
+    (EXIT_INTERNAL, "internal error"),
+)  # fmt: skip
+"""The exit codes of ``lookup``, ``assess`` and ``batch``; the README's table says the same."""
+
+_EXIT_CODES_HELP = "Exit codes: " + "; ".join(f"{code} {text}" for code, text in EXIT_CODES) + "."
+
+_FAIL_ON_HELP = (
+    "The lowest level that exits 1: blocker (default), warning (also unverifiable, partial, "
+    "unknown, a potential match) or never."
+)
 
 stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False)
@@ -57,6 +79,10 @@ rules_app = typer.Typer(
     help="The recognition rules: arrangements (MRAs, compacts, routes).", no_args_is_help=True
 )
 app.add_typer(rules_app, name="rules")
+activities_app = typer.Typer(
+    help="The target activities: what a credential may have to count for.", no_args_is_help=True
+)
+app.add_typer(activities_app, name="activities")
 registries_app = typer.Typer(
     help="The registries credverify can ask, and the snapshot files it imports.",
     no_args_is_help=True,
@@ -82,6 +108,7 @@ def _root(
         Path | None,
         typer.Option(
             "--registries",
+            metavar="DIR",
             help="A directory of knowledge-base files that add or replace bundled entries by id "
             "(default: $CREDVERIFY_REGISTRIES).",
         ),
@@ -115,6 +142,8 @@ def identify(
     """
     from credverify.identifiers import identify as identify_text
 
+    if not text.strip():
+        raise InputError("identify: the identifier is empty; give one, e.g. GB123456789000")
     candidates = identify_text(text)
     if as_json:
         _print_json({"input": text, "candidates": [c.to_dict() for c in candidates]})
@@ -240,6 +269,50 @@ def _parse_facts(pairs: list[str]) -> dict[str, bool]:
     return facts
 
 
+def _place(text: str | None, option: str, *, scheme: str | None = None) -> str | None:
+    """A place as the user wrote it (``Netherlands``, ``UK``, ``Texas``) as its ISO code.
+
+    Where a US scheme's credential was issued, a bare ``CA`` is California, not Canada."""
+    from credverify.places import parse_place
+
+    if text is None:
+        return None
+    country = "US" if scheme is not None and scheme.startswith("us.") else None
+    return parse_place(text, what=option, country=country)
+
+
+def _target(to: str, activity: str, kb: KnowledgeBase) -> Target:
+    """The target of an assessment, checked before any lookup: a known place and activity."""
+    from credverify.records import Target
+
+    jurisdiction = _place(to, "--to")
+    assert jurisdiction is not None
+    kb.activity(activity)  # an unknown activity is exit 2 with suggestions
+    # A US practitioner activity regulated per state needs a state (US-TX), not US: that check
+    # belongs to the input layer (credverify.inputs) and is called here once it exists.
+    return Target(jurisdiction, activity)
+
+
+def _default_activity(activity: str | None, scheme: str, kb: KnowledgeBase) -> str:
+    """Trade schemes default to security benefits; a practitioner must name the activity."""
+    if activity is not None:
+        return activity
+    if kb.scheme(scheme).kind.value != "trade":
+        raise InputError(
+            "--activity is needed for this scheme, e.g. title:clinical-psychologist, "
+            "telehealth:psychology or practise:counselling (see `credverify activities list`)"
+        )
+    return "aeo-security-benefits"
+
+
+def _finish(levels: list[Severity | None], fail_on: FailOn) -> None:
+    """Exit 1 when the results reach the ``--fail-on`` level (see :data:`EXIT_CODES`)."""
+    from credverify.levels import fails
+
+    if fails(levels, fail_on):
+        raise typer.Exit(EXIT_BLOCKED)
+
+
 def _read_claims(path: Path) -> list[Claim]:
     from pydantic import ValidationError
 
@@ -283,33 +356,55 @@ def _print_assessment(assessment: Assessment) -> None:
             stdout.print(f"    remedy: {gap.remedy}", markup=False)
 
 
-@app.command()
+@app.command(epilog=_EXIT_CODES_HELP)
 def assess(
-    to: Annotated[str, typer.Option("--to", help="Target jurisdiction: NL, GB, US-TX...")],
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to", metavar="JURISDICTION", help="Target: NL, Netherlands, GB, US-TX, Texas..."
+        ),
+    ],
     scheme: Annotated[
-        str | None, typer.Option("--scheme", help="The credential's scheme id, e.g. cn.aeo.")
+        str | None,
+        typer.Option("--scheme", metavar="SCHEME", help="The credential's scheme id, e.g. cn.aeo."),
     ] = None,
-    tier: Annotated[str | None, typer.Option("--tier", help="Tier id, e.g. advanced.")] = None,
+    tier: Annotated[
+        str | None, typer.Option("--tier", metavar="TIER", help="Tier id, e.g. advanced.")
+    ] = None,
     issued_in: Annotated[
-        str | None, typer.Option("--from", help="Where it was issued: DE, CN, US-CA...")
+        str | None,
+        typer.Option(
+            "--from", metavar="JURISDICTION", help="Where it was issued: DE, CN, US-CA..."
+        ),
     ] = None,
     activity: Annotated[
         str | None,
         typer.Option(
-            "--activity", help="Target activity (default for trade: aeo-security-benefits)."
+            "--activity",
+            metavar="ACTIVITY",
+            help="Target activity (default for trade: aeo-security-benefits; "
+            "see `credverify activities list`).",
         ),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Assess on this date (YYYY-MM-DD; default today).")
+        str | None,
+        typer.Option("--as-of", metavar="YYYY-MM-DD", help="Assess on this date (default today)."),
     ] = None,
     claims_file: Annotated[
         Path | None,
-        typer.Option("--claims", help="A JSON list of claims, e.g. a licence plus PSYPACT APIT."),
+        typer.Option(
+            "--claims",
+            metavar="FILE",
+            help="A JSON list of claims, e.g. a licence plus PSYPACT APIT.",
+        ),
     ] = None,
     facts: Annotated[
         list[str] | None,
-        typer.Option("--fact", help="Confirm a condition: NAME=yes|no (repeatable)."),
+        typer.Option("--fact", metavar="NAME=yes|no", help="Confirm a condition (repeatable)."),
     ] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", metavar="LEVEL", help=_FAIL_ON_HELP)
+    ] = FailOn.BLOCKER,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Print the rule trace too.")] = False,
 ) -> None:
@@ -326,38 +421,72 @@ def assess(
 
       credverify assess --claims clinician.json --to US-TX --activity telehealth:psychology
     """
+    from credverify.levels import assessment_level
     from credverify.recognition import assess as assess_claims
-    from credverify.records import Claim, Target
+    from credverify.records import Claim
 
     kb = _knowledge()
     if claims_file is not None:
         claims = _read_claims(claims_file)
     elif scheme is not None:
-        claims = [Claim(scheme=scheme, tier=tier, jurisdiction=issued_in)]
+        issued = _place(issued_in, "--from", scheme=kb.scheme(scheme).id)
+        claims = [Claim(scheme=scheme, tier=tier, jurisdiction=issued)]
     else:
         raise InputError("give --scheme (one credential) or --claims FILE (several)")
-    if activity is None:
-        if kb.scheme(claims[0].scheme).kind.value != "trade":
-            raise InputError(
-                "--activity is needed for this scheme, e.g. title:clinical-psychologist, "
-                "telehealth:psychology or practise:counselling"
-            )
-        activity = "aeo-security-benefits"
+    target = _target(to, _default_activity(activity, claims[0].scheme, kb), kb)
     assessment = assess_claims(
         claims,
-        Target(to, activity),
+        target,
         _parse_date(as_of, "--as-of"),
         facts=_parse_facts(facts or []),
         knowledge=kb,
     )
     if as_json:
         _print_json(assessment.model_dump(mode="json"))
+    else:
+        _print_assessment(assessment)
+        if explain and assessment.trace:
+            stdout.print("  trace:")
+            for step in assessment.trace:
+                stdout.print(f"    {step.verdict.value} {step.rule}: {step.message}", markup=False)
+    _finish([assessment_level(assessment)], fail_on)
+
+
+@activities_app.command("list")
+def activities_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List every target activity, where it is regulated and what it needs there.
+
+    Examples:
+
+      credverify activities list
+
+      credverify activities list --json
+    """
+    kb = _knowledge()
+    rows = [
+        {
+            "id": a.id,
+            "kind": a.kind.value,
+            "title": a.title,
+            "in": [r.area for r in a.requirements],
+            "needs": sorted({spec.scheme for r in a.requirements for spec in r.native}),
+        }
+        for a in kb.activities.values()
+    ]
+    if as_json:
+        _print_json(rows)
         return
-    _print_assessment(assessment)
-    if explain and assessment.trace:
-        stdout.print("  trace:")
-        for step in assessment.trace:
-            stdout.print(f"    {step.verdict.value} {step.rule}: {step.message}", markup=False)
+    table = Table(title="Target activities (use as --activity)")
+    # The id is what people copy into --activity: never shortened.
+    table.add_column("id", no_wrap=True, min_width=max(len(a.id) for a in kb.activities.values()))
+    for column in ("kind", "in", "title"):
+        table.add_column(column)
+    for a in kb.activities.values():
+        areas = ", ".join(r.area for r in a.requirements)
+        table.add_row(a.id, a.kind.value, areas, a.title)
+    stdout.print(table)
 
 
 @rules_app.command("list")
@@ -511,9 +640,12 @@ def _attachment(path: Path) -> Any:
 
 def _screen(
     verifier: Any, subject: str | None, npi: str | None, state: str | None, as_json: bool
-) -> None:
-    """Screen by name, by NPI or both; what the screening could not use is printed with it."""
+) -> Severity | None:
+    """Screen by name, by NPI or both; what the screening could not use is printed with it.
+    Returns the screening's level for the exit code."""
     from credverify.errors import LookupFailed
+    from credverify.levels import screening_level
+    from credverify.records import Severity
 
     named = subject or f"NPI {npi}"
     try:
@@ -525,10 +657,10 @@ def _screen(
             _print_json({"subject": named, "status": "unverifiable", "reason": failure.message})
         else:
             stdout.print(f"[bold red]UNVERIFIABLE[/]: {failure.message}")
-        return
+        return Severity.WARNING
     if as_json:
         _print_json(screening.model_dump(mode="json"))
-        return
+        return screening_level(screening)
     label = " [SYNTHETIC DEMO DATA]" if screening.synthetic else ""
     stdout.print(
         f"[bold]{screening.result.value.upper()}[/]{label}: {screening.subject} "
@@ -543,27 +675,75 @@ def _screen(
         )
     for note in screening.notes:
         stdout.print(f"  note: {note}", markup=False)
+    return screening_level(screening)
 
 
-@app.command()
+def _unreachable_hint(check: Check, verifier: Verifier) -> str | None:
+    """When a registry could not be reached at all, which host it was and what to try instead.
+
+    The failure is recognised by the transport messages of the shared HTTP policy's table."""
+    from urllib.parse import urlsplit
+
+    from credverify.adapters.http import TRANSPORT_OUTCOMES
+    from credverify.records import CheckStatus
+    from credverify.reports import shown_url
+
+    unreachable = tuple(message for _, _, message in TRANSPORT_OUTCOMES)
+    if check.status is not CheckStatus.UNVERIFIABLE or check.adapter is None:
+        return None
+    if not check.reason.startswith(unreachable):
+        return None
+    host = urlsplit(shown_url(verifier.adapter(check.adapter).endpoint_id)).netloc
+    return (
+        f"{check.adapter} could not be reached at {host or 'its base URL'} ({check.reason}); "
+        "check the network, or use --offline (cached answers only) or --demo (the synthetic "
+        "demo registry)"
+    )
+
+
+@app.command(epilog=_EXIT_CODES_HELP)
 def lookup(
     identifier: Annotated[
-        str | None, typer.Argument(help="The identifier: EORI, NPI, AEO number...")
+        str | None,
+        typer.Argument(metavar="IDENTIFIER", help="The identifier: EORI, NPI, AEO number..."),
     ] = None,
     scheme: Annotated[
-        str | None, typer.Option("--scheme", help="Scheme id (default: from the identifier).")
+        str | None,
+        typer.Option(
+            "--scheme", metavar="SCHEME", help="Scheme id (default: from the identifier)."
+        ),
     ] = None,
-    holder: Annotated[str | None, typer.Option("--holder", help="The holder's name.")] = None,
-    tier: Annotated[str | None, typer.Option("--tier", help="The claimed tier.")] = None,
+    holder: Annotated[
+        str | None, typer.Option("--holder", metavar="NAME", help="The holder's name.")
+    ] = None,
+    tier: Annotated[
+        str | None, typer.Option("--tier", metavar="TIER", help="The claimed tier.")
+    ] = None,
     issued_in: Annotated[
-        str | None, typer.Option("--from", help="Where it was issued: DE, US-CA...")
+        str | None,
+        typer.Option("--from", metavar="JURISDICTION", help="Where it was issued: DE, US-CA..."),
     ] = None,
     to: Annotated[
-        str | None, typer.Option("--to", help="Also assess for this jurisdiction.")
+        str | None,
+        typer.Option(
+            "--to", metavar="JURISDICTION", help="Also assess for this jurisdiction: NL, US-TX..."
+        ),
     ] = None,
     activity: Annotated[
-        str | None, typer.Option("--activity", help="Activity to assess (with --to).")
+        str | None,
+        typer.Option("--activity", metavar="ACTIVITY", help="Activity to assess (with --to)."),
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="Judge validity and assess on this date (default today).",
+        ),
+    ] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", metavar="LEVEL", help=_FAIL_ON_HELP)
+    ] = FailOn.BLOCKER,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     offline: Annotated[
         bool, typer.Option("--offline", help="No network: cached evidence and snapshots only.")
@@ -578,10 +758,13 @@ def lookup(
         list[Path] | None,
         typer.Option(
             "--evidence",
+            metavar="FILE",
             help="A document the holder supplied (e.g. a CTPAT certification email); repeatable.",
         ),
     ] = None,
-    max_age: Annotated[str | None, typer.Option("--max-age", help=_MAX_AGE_HELP)] = None,
+    max_age: Annotated[
+        str | None, typer.Option("--max-age", metavar="DURATION", help=_MAX_AGE_HELP)
+    ] = None,
     refresh: Annotated[bool, typer.Option("--refresh", help=_REFRESH_HELP)] = False,
 ) -> None:
     """Check one credential against its primary source, and with --to, assess it there.
@@ -602,45 +785,56 @@ def lookup(
       --evidence certification-email.eml
 
       credverify lookup GB123456789000 --max-age 12h
+
+      credverify lookup PYL057623 --demo --as-of 2027-06-30
     """
-    from credverify.records import Claim, Target
+    from credverify.levels import assessment_level, check_level
+    from credverify.records import Claim
     from credverify.verifier import Verifier
 
+    if identifier is not None and not identifier.strip():
+        raise InputError("lookup: the identifier is empty; give one, e.g. GB123456789000")
     if identifier is None and (scheme is None or holder is None):
         raise InputError("give an identifier, or --scheme and --holder for a name search")
     oldest = _parse_duration(max_age, "--max-age")
+    day = _parse_date(as_of, "--as-of") if as_of else None
     kb = _knowledge()
-    chosen = scheme or _scheme_of(identifier or "", kb)
+    chosen = kb.scheme(scheme).id if scheme else _scheme_of(identifier or "", kb)
+    issued = _place(issued_in, "--from", scheme=chosen)
+    target = _target(to, _default_activity(activity, chosen, kb), kb) if to else None
     claim = Claim(
         scheme=chosen,
         identifier=identifier,
         holder=holder,
         tier=tier,
-        jurisdiction=issued_in,
+        jurisdiction=issued,
         evidence=tuple(_attachment(path) for path in evidence or ()),
     )
-    verifier = Verifier(offline=offline, demo=demo, knowledge=kb, max_age=oldest, refresh=refresh)
+    verifier = Verifier(
+        offline=offline, demo=demo, knowledge=kb, max_age=oldest, refresh=refresh, as_of=day
+    )
     if kb.scheme(chosen).kind.value == "screening":
         # An identifier is screened as an NPI (by number), never searched as a name.
-        _screen(verifier, holder, identifier, issued_in, as_json)
+        _finish([_screen(verifier, holder, identifier, issued, as_json)], fail_on)
         return
     check = verifier.verify(claim)
-    assessment = None
-    if to is not None:
-        if activity is None:
-            if kb.scheme(chosen).kind.value != "trade":
-                raise InputError("--activity is needed with --to for this scheme")
-            activity = "aeo-security-benefits"
-        assessment = verifier.assess([check], Target(to, activity))
+    assessment = verifier.assess([check], target, as_of=day) if target else None
+    hint = _unreachable_hint(check, verifier)
+    if hint:
+        stderr.print(f"hint: {hint}", markup=False, soft_wrap=True)
     if as_json:
         data = check.model_dump(mode="json")
         if assessment is not None:
             data["assessment"] = assessment.model_dump(mode="json")
         _print_json(data)
-        return
-    _print_check(check)
+    else:
+        _print_check(check)
+        if assessment is not None:
+            _print_assessment(assessment)
+    levels = [check_level(check)]
     if assessment is not None:
-        _print_assessment(assessment)
+        levels.append(assessment_level(assessment))
+    _finish(levels, fail_on)
 
 
 @registries_app.command("list")
@@ -705,8 +899,12 @@ def registries_list(
 @registries_app.command("sync")
 def registries_sync(
     adapter_id: Annotated[str, typer.Argument(metavar="ID", help="A snapshot adapter id.")],
-    file: Annotated[Path | None, typer.Option("--file", help="The registry's file.")] = None,
-    url: Annotated[str | None, typer.Option("--url", help="Download the file from here.")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", metavar="FILE", help="The registry's file.")
+    ] = None,
+    url: Annotated[
+        str | None, typer.Option("--url", metavar="URL", help="Download the file from here.")
+    ] = None,
 ) -> None:
     """Import a registry's published file as its snapshot (replacing the previous one atomically).
 
@@ -741,20 +939,33 @@ def registries_sync(
     )
 
 
-@app.command()
+@app.command(epilog=_EXIT_CODES_HELP)
 def batch(
-    file: Annotated[Path, typer.Argument(help="A supplier list or roster: CSV or XLSX.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A supplier list or roster: CSV or XLSX.")
+    ],
     to: Annotated[
-        str | None, typer.Option("--to", help="Target jurisdiction to assess every row for.")
+        str | None,
+        typer.Option(
+            "--to",
+            metavar="JURISDICTION",
+            help="Target jurisdiction to assess every row for: NL, US-TX...",
+        ),
     ] = None,
     activity: Annotated[
-        str, typer.Option("--activity", help="Target activity.")
+        str, typer.Option("--activity", metavar="ACTIVITY", help="Target activity.")
     ] = "aeo-security-benefits",
     out: Annotated[
-        Path | None, typer.Option("--out", help="Report file (default: report.<format>).")
+        Path | None,
+        typer.Option("--out", metavar="FILE", help="Report file (default: report.<format>)."),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", help="html, csv, jsonl, xlsx or fhir (default: from --out).")
+        str,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="html, csv, jsonl, xlsx or fhir (default: from --out).",
+        ),
     ] = "",
     resume: Annotated[
         bool,
@@ -766,14 +977,15 @@ def batch(
     ] = False,
     mapping: Annotated[
         list[str] | None,
-        typer.Option("--map", help="Map a column to a field: COL=FIELD (repeatable)."),
+        typer.Option("--map", metavar="COL=FIELD", help="Map a column to a field (repeatable)."),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Assess on this date (default today).")
+        str | None,
+        typer.Option("--as-of", metavar="YYYY-MM-DD", help="Assess on this date (default today)."),
     ] = None,
     fail_on: Annotated[
-        str | None, typer.Option("--fail-on", help="Exit 1 when a row has a blocker|warning.")
-    ] = None,
+        FailOn, typer.Option("--fail-on", metavar="LEVEL", help=_FAIL_ON_HELP)
+    ] = FailOn.BLOCKER,
     offline: Annotated[
         bool, typer.Option("--offline", help="No network: cached evidence and snapshots only.")
     ] = False,
@@ -783,7 +995,9 @@ def batch(
             "--demo", help="Offline, with the SYNTHETIC demo registry in place of the live ones."
         ),
     ] = False,
-    max_age: Annotated[str | None, typer.Option("--max-age", help=_MAX_AGE_HELP)] = None,
+    max_age: Annotated[
+        str | None, typer.Option("--max-age", metavar="DURATION", help=_MAX_AGE_HELP)
+    ] = None,
     refresh: Annotated[bool, typer.Option("--refresh", help=_REFRESH_HELP)] = False,
 ) -> None:
     """Verify, screen and assess every row of a supplier list or clinician roster, and report.
@@ -794,12 +1008,15 @@ def batch(
 
       credverify batch suppliers.xlsx --to US --out checked.csv --map "Vendor=holder"
 
-      credverify batch roster.csv --to US-TX --activity telehealth:psychology --resume
+      credverify batch examples/clinicians.csv --to US-TX --activity telehealth:psychology
+      --demo --out roster.html
+
+      credverify batch roster.csv --to Texas --activity telehealth:psychology --resume
 
       credverify batch suppliers.csv --to NL --max-age 7d
     """
     from credverify.batch import BatchOptions
-    from credverify.records import Target
+    from credverify.records import Severity
     from credverify.reports import FORMATS
     from credverify.verifier import Verifier
 
@@ -808,8 +1025,9 @@ def batch(
         chosen = "fhir"
     if chosen not in FORMATS:
         raise InputError(f"--format: expected one of {', '.join(FORMATS)}, got {chosen!r}")
-    if fail_on not in (None, "blocker", "warning"):
-        raise InputError(f"--fail-on: expected blocker or warning, got {fail_on!r}")
+    if out is not None and not out.parent.is_dir():
+        # Found out before any row is read or any registry asked, not after the run.
+        raise InputError(f"--out {out}: the folder {str(out.parent)!r} does not exist")
     target_out = out or Path(f"report.{'json' if chosen == 'fhir' else chosen}")
     oldest = _parse_duration(max_age, "--max-age")
     overrides = {}
@@ -819,9 +1037,7 @@ def batch(
             raise InputError(f"--map: expected COL=FIELD, got {pair!r}")
         overrides[column] = field_name
     kb = _knowledge()
-    target = Target(to, activity) if to else None
-    if target is not None:
-        kb.activity(activity)  # an unknown activity stops the run before any row is read
+    target = _target(to, activity, kb) if to else None  # before any row is read
     options = BatchOptions(
         target=target,
         as_of=_parse_date(as_of, "--as-of") if as_of else None,
@@ -836,10 +1052,7 @@ def batch(
         stderr.print("[bold red]DEMO[/]: offline, against the SYNTHETIC demo registry")
     summary = _run_with_progress(file, verifier, options, target_out, chosen)
     _print_summary(summary, target_out, demo)
-    if fail_on == "blocker" and summary.blocked:
-        raise typer.Exit(1)
-    if fail_on == "warning" and summary.flagged:
-        raise typer.Exit(1)
+    _finish([Severity(level) for level in summary.by_level if level != "none"], fail_on)
 
 
 def _run_with_progress(file: Path, verifier: Any, options: Any, out: Path, fmt: str) -> Any:

@@ -111,6 +111,10 @@ class IdentifierKind:
         """Facts read off a valid number, e.g. the issuing country; none by default."""
         return {}
 
+    def caveat(self, compacted: str) -> str:
+        """What a person should know about a valid number's form ("" when nothing)."""
+        return ""
+
     def _check(self, number: str) -> None:
         if len(number) not in self.lengths:
             raise self._error(InvalidLength, f"has {len(number)} characters")
@@ -345,12 +349,18 @@ class CnAeoCode(IdentifierKind):
 
     http://www.customs.gov.cn/ (GACC Announcements 2019 No.101, 2022 No.6, 2023 No.102)
 
-    ``AEOCN`` plus the 10-character customs registration code. A 2015 EU text says "CN + 10-digit
-    enterprise code" instead; which prefix partners expect is uncertain.
+    ``AEOCN`` plus the 10-character customs registration code. The EU-China arrangement
+    (Decision No 1/2014 of the EU-China Joint Customs Cooperation Committee, 2014/772/EU,
+    https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:22014D0772) was put into practice
+    by a 2015 notice that gives the code as "CN + 10-digit enterprise code" instead. Both forms
+    are accepted; the ``CN`` form is marked uncertain, because which one EU customs expect in a
+    declaration is not settled by a published text.
 
     >>> CnAeoCode().details(CnAeoCode().validate('AEOCN0123456789'))
     {'customs_code': '0123456789'}
-    >>> CnAeoCode().is_valid('CN0123456789')
+    >>> CnAeoCode().details(CnAeoCode().validate('CN0123456789'))
+    {'customs_code': '0123456789', 'form': 'CN'}
+    >>> CnAeoCode().is_valid('CN01234567AB')
     False
     """
 
@@ -358,14 +368,29 @@ class CnAeoCode(IdentifierKind):
     name = "China AEO enterprise code for MRA partners (AEOCN + customs code)"
     country = "CN"
     source = "http://www.customs.gov.cn/"
-    expected = "AEOCN then the 10-character customs code, e.g. AEOCN0123456789"
+    expected = (
+        "AEOCN then the 10-character customs code, e.g. AEOCN0123456789 (or the EU form, CN then "
+        "10 digits)"
+    )
     specificity = 90
-    lengths = range(15, 16)
-    pattern = re.compile(r"AEOCN(?P<customs_code>[0-9A-Z]{10})")
-    shape = re.compile(r"AEOCN[0-9A-Z]*")
+    lengths = range(12, 16)
+    pattern = re.compile(r"AEOCN(?P<customs_code>[0-9A-Z]{10})|CN(?P<eu_form>[0-9]{10})")
+    shape = re.compile(r"AEOCN[0-9A-Z]*|CN[0-9]{8,12}")
 
     def details(self, compacted: str) -> dict[str, str]:
-        return self._parts(compacted)
+        parts = self._parts(compacted)
+        if parts.get("eu_form"):
+            return {"customs_code": parts["eu_form"], "form": "CN"}
+        return {"customs_code": parts["customs_code"]}
+
+    def caveat(self, compacted: str) -> str:
+        if self.details(compacted).get("form") == "CN":
+            return (
+                "uncertain form: 'CN' + 10 digits is the EU-China 2015 notice's form; GACC's own "
+                "announcements write AEOCN + 10, so confirm with the EU declarant which one "
+                "customs accept"
+            )
+        return ""
 
 
 class JpCorporateNumber(_StdnumKind):
@@ -716,6 +741,9 @@ def _candidate(each: IdentifierKind, compacted: str) -> tuple[Candidate, int]:
             rank, reason = 0, "valid: check digit matches"
         else:
             rank, reason = 2, "valid format (no check digit is published)"
+        caveat = each.caveat(compacted)
+        if caveat:
+            reason = f"{reason}; {caveat}"
     candidate = Candidate(
         kind=each.id,
         name=each.name,

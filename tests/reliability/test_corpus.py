@@ -85,8 +85,9 @@ def test_every_corpus_file_gives_a_clear_error_or_every_row_exactly_once(
 ) -> None:
     out = tmp_path / "report.jsonl"
     code, _, err = run_cli(
-        capsys, "batch", str(CORPUS / name), "--offline", "--format", "jsonl", "--out", str(out)
-    )
+        capsys, "batch", str(CORPUS / name), "--offline", "--format", "jsonl", "--out", str(out),
+        "--fail-on", "never",  # a finished run is 0 whatever its rows hold
+    )  # fmt: skip
     assert "Traceback" not in err
     assert "internal error" not in err, err
     if expect["expect"] == "file-error":

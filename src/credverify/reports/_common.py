@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from credverify.levels import row_level
 from credverify.records import CheckStatus, RowResult
 
 __all__ = [
@@ -184,6 +185,9 @@ class Summary:
     flagged: int = 0
     blocked_rows: list[str] = field(default_factory=list)
     """The first few rows with a blocker, as one line each, for the end-of-run summary."""
+    by_level: Counter[str] = field(default_factory=Counter)
+    """Rows per level of :func:`credverify.levels.row_level` (``"none"`` for nothing to report):
+    what the exit code and ``--fail-on`` read."""
 
     @classmethod
     def of(cls, rows: Iterable[RowResult]) -> Summary:
@@ -194,6 +198,7 @@ class Summary:
 
     def add(self, row: RowResult) -> None:
         self.rows += 1
+        self.by_level[row_level(row) or "none"] += 1
         if row.error is not None:
             self.errors += 1
         self.by_status[row.status] += 1
