@@ -158,6 +158,18 @@ class RunInfo:
     run_id: str = ""
     """The batch run's identity (input hash and options); FHIR ids derive from it and from each
     row's content. Empty outside a batch run: the run's description stands in for it."""
+    mapping: tuple[tuple[str, str], ...] = ()
+    """Every input column with the role it was read as (``("EORI / AEO No.", "identifier")``),
+    ``""`` for a column that was ignored; empty when the run did not say."""
+    header_row: int = 1
+    """The input's header row (below a title, it is not row 1)."""
+
+    def mapping_rows(self) -> list[tuple[str, str, str]]:
+        """The column mapping as a table: position, column, role (``ignored`` when none)."""
+        return [
+            (str(position), column, role or "ignored")
+            for position, (column, role) in enumerate(self.mapping, start=1)
+        ]
 
 
 BLOCKED_SHOWN = 12
