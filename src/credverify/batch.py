@@ -150,11 +150,13 @@ def _find_header(
 ) -> tuple[_Record | None, list[_Record], list[_Record]]:
     """The header record, the non-blank records above it and the records read past it (to be
     read again as data). The header is the first row that names a role and has two or more
-    non-empty cells; when none of the first :data:`HEADER_SEARCH` does, the first row with two
-    or more (a header credverify cannot map: the run stops and names it), else the first."""
+    non-empty cells, more than any row above it (a title, a date line); otherwise (none of the
+    first :data:`HEADER_SEARCH` does) the first row with two or more, a header credverify cannot
+    map (the run stops and names its columns), else the first row."""
     read: list[_Record] = []
     non_blank: list[int] = []
     chosen: int | None = None
+    widest = 0
     for record in records:
         read.append(record)
         cells = [text.strip() for text in texts(record)]
@@ -163,8 +165,12 @@ def _find_header(
             continue
         non_blank.append(len(read) - 1)
         if len(named) >= 2 and any(cell in overrides or role_of(cell) for cell in named):
-            chosen = len(read) - 1
+            # A row above it as wide as it is no title: it is the header, one credverify
+            # cannot map, and this is a data row with a value that reads like a header.
+            if len(named) > widest:
+                chosen = len(read) - 1
             break
+        widest = max(widest, len(named))
         if len(non_blank) >= HEADER_SEARCH:
             break
     if not non_blank:
