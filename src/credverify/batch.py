@@ -173,7 +173,8 @@ def _find_header(
         widest = max(widest, len(named))
         if len(non_blank) >= HEADER_SEARCH:
             break
-    if not non_blank:
+    if not non_blank or (chosen is None and non_blank[0] != 0):
+        # Nothing like a header, and a blank first row where it should be: no header row.
         return None, [], []
     if chosen is None:
         wide = [i for i in non_blank if sum(1 for t in texts(read[i]) if t.strip()) >= 2]
@@ -799,14 +800,14 @@ def run_batch(
     started = datetime.now(UTC)
     say = notice or (lambda _: None)
     table = read_table(path, options.mapping)
+    mapping = map_columns(table.header, options.mapping)
+    require_claim_columns(path, table, mapping)  # its message names every header itself
     if table.skipped:
         above = "; ".join(f"row {number} {text!r}" for number, text in table.skipped[:3])
         more = f"; and {len(table.skipped) - 3} more" if len(table.skipped) > 3 else ""
         say(f"header on row {table.header_row}; skipped above it: {above}{more}")
-    mapping = map_columns(table.header, options.mapping)
     for line in mapping.describe():
         say(line)
-    require_claim_columns(path, table, mapping)
     store = verifier.store
     identity = run_identity(path, verifier, options)
     run = _open_run(
