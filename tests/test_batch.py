@@ -74,11 +74,13 @@ def test_every_row_comes_out_once_with_a_status_or_an_error(tmp_path: Path) -> N
 
 
 def test_chinese_in_gb18030_and_japanese_in_shift_jis_are_read_right(tmp_path: Path) -> None:
+    # A tier column, even empty, gives the file a column that can make a claim.
+    header = ["supplier", "country", "aeo_tier"]
     chinese = write_csv(
-        tmp_path / "cn.csv", ["supplier", "country"], [["深圳合成电子有限公司", "CN"]], "gb18030"
+        tmp_path / "cn.csv", header, [["深圳合成电子有限公司", "CN", ""]], "gb18030"
     )
     japanese = write_csv(
-        tmp_path / "jp.csv", ["supplier", "country"], [["株式会社サンプル商事", "JP"]], "shift_jis"
+        tmp_path / "jp.csv", header, [["株式会社サンプル商事", "JP", ""]], "shift_jis"
     )
     for source, name in ((chinese, "深圳合成电子有限公司"), (japanese, "株式会社サンプル商事")):
         out = tmp_path / f"{source.stem}.jsonl"
@@ -88,7 +90,9 @@ def test_chinese_in_gb18030_and_japanese_in_shift_jis_are_read_right(tmp_path: P
 
 def test_a_formula_in_the_input_is_inert_in_csv_and_xlsx(tmp_path: Path) -> None:
     formula = '=HYPERLINK("http://x","y")'
-    source = write_csv(tmp_path / "s.csv", ["supplier", "country"], [[formula, "DE"]])
+    source = write_csv(
+        tmp_path / "s.csv", ["supplier", "country", "aeo_tier"], [[formula, "DE", ""]]
+    )
     run(source, tmp_path / "r.csv")
     with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as report:
         cells = next(csv.DictReader(report))

@@ -46,6 +46,13 @@ def report(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+def error_line(stderr: str) -> str:
+    """The error a failed run printed: one line, after the column mapping it said first."""
+    errors = [line for line in stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, stderr
+    return errors[0]
+
+
 def die_after(monkeypatch: pytest.MonkeyPatch, rows: int) -> list[int]:
     """Checkpoint every 50 rows and die while finishing row number ``rows + 1``; returns the
     rows finished (for counting what a resume redoes)."""
@@ -90,7 +97,7 @@ def test_a_demo_run_is_never_resumed_live_or_offline(
     for mode, word in ((["--offline"], "offline"), ([], "live")):
         with pytest.raises(SystemExit) as refused:
             main([*batch, *mode, "--resume"])
-        error = capsys.readouterr().err.strip()
+        error = error_line(capsys.readouterr().err)
         assert refused.value.code == 2
         assert f"mode was demo, now {word}" in error
         assert "\n" not in error
@@ -156,7 +163,11 @@ def test_resume_with_nothing_unfinished_starts_a_new_run_and_says_so(tmp_path: P
         source, Verifier(offline=True), BatchOptions(target=None, resume=True),
         out=tmp_path / "r.jsonl", fmt="jsonl", notice=notices.append,
     )  # fmt: skip
-    assert notices == ["--resume: no unfinished run of suppliers.csv to resume; starting a new run"]
+    # The column mapping is said first, then the resume.
+    assert notices[0].startswith("columns mapped: 'supplier' -> holder")
+    assert (
+        notices[-1] == "--resume: no unfinished run of suppliers.csv to resume; starting a new run"
+    )
     assert len(report(tmp_path / "r.jsonl")) == 10
 
 
@@ -228,7 +239,7 @@ def test_a_report_that_would_miss_rows_fails_loudly(
     with pytest.raises(SystemExit) as done:
         main(["batch", str(source), "--offline", "--out", str(out)])
     assert done.value.code == 3
-    error = capsys.readouterr().err.strip()
+    error = error_line(capsys.readouterr().err)
     assert "30 rows read but 29 checkpointed" in error
     assert "\n" not in error
     assert not out.exists()

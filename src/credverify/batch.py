@@ -28,16 +28,19 @@ from __future__ import annotations
 import asyncio
 import csv
 import hashlib
+import itertools
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from credverify.adapters.base import AdapterKind, adapter_class, plugins
 from credverify.adapters.snapshot import detect_encoding
 from credverify.errors import InputError, LookupFailed, ReportIncomplete
+from credverify.headers import CLAIM_ROLES, ROLES, header_key, header_synonyms, role_of
 from credverify.records import Check, Claim, RowResult, Screening, Target
 from credverify.reports import RunInfo, Summary, write_report
 from credverify.store import Store
@@ -46,28 +49,26 @@ from credverify.verifier import DEMO_ADAPTER, SCREENING_LIST, Verifier
 if TYPE_CHECKING:
     from credverify.knowledge import KnowledgeBase
 
-__all__ = ["FIELDS", "BatchOptions", "RunIdentity", "read_rows", "run_batch", "run_identity"]
+__all__ = [
+    "FIELDS",
+    "BatchOptions",
+    "ColumnMapping",
+    "InputTable",
+    "RunIdentity",
+    "column_map",
+    "map_columns",
+    "read_rows",
+    "read_table",
+    "require_claim_columns",
+    "run_batch",
+    "run_identity",
+]
 
-# Claim fields a column can feed, and the header names that map to each without --map.
+# Claim fields a column can feed (the roles), and the header names that map to each without
+# --map: data, in registries/headers.toml.
 FIELDS: dict[str, tuple[str, ...]] = {
-    "holder": ("name", "supplier", "supplier name", "company", "company name", "holder",
-               "trader", "legal name", "business name", "clinician", "practitioner"),
-    "country": ("country", "country code", "jurisdiction", "issuing country"),
-    "eori": ("eori", "eori number"),
-    "aeo_number": ("aeo", "aeo number", "aeo_number", "aeo authorisation"),
-    "aeo_tier": ("aeo tier", "aeo_tier", "aeo type", "tier", "aeo level"),
-    "uscc": ("uscc", "social credit code", "unified social credit code"),
-    "corporate_number": ("corporate number", "corporate_number", "houjin bangou"),
-    "npi": ("npi",),
-    "licence_type": ("licence type", "license type", "licence_type", "license_type",
-                     "profession"),
-    "licence_state": ("licence state", "license state", "licence_state", "license_state",
-                      "state"),
-    "hcpc_number": ("hcpc", "hcpc number", "hcpc_number"),
-    "bacp_number": ("bacp", "bacp number", "bacp_number"),
-    "psypact": ("psypact", "psypact authority"),
-    "ctpat": ("ctpat", "ctpat tier"),
-}  # fmt: skip
+    role: header_synonyms().by_role.get(role, ()) for role in ROLES
+}
 LICENCES = {
     "psychologist": "us.licence.psychologist",
     "counselor": "us.licence.counselor",
@@ -105,34 +106,113 @@ class InputRow:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class InputTable:
+    """A file's header, where it was found, the rows above it that were skipped, and its rows."""
+
+    header: list[str]
+    rows: Iterator[InputRow]
+    header_row: int = 1
+    """The header's row number in the file (1 unless a title sits above it)."""
+    skipped: tuple[tuple[int, str], ...] = ()
+    """The non-blank rows above the header: their numbers and their text."""
+
+
 def read_rows(path: Path) -> tuple[list[str], Iterator[InputRow]]:
     """The header and a stream of rows. CSV: delimiter sniffed, encoding detected; XLSX: the
     first sheet, read-only. A file that cannot be read at all raises InputError."""
+    table = read_table(path)
+    return table.header, table.rows
+
+
+def read_table(path: Path, overrides: Mapping[str, str] | None = None) -> InputTable:
+    """The file's header and rows, as :func:`read_rows`. A title above the header ("Supplier
+    list Q3 2026", a date line) is skipped: the header is the first row that names at least one
+    role (a known header, or a ``--map`` column in ``overrides``) and has several non-empty
+    cells. Row numbers stay the file's."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path)
-    return _csv_rows(path)
+        return _xlsx_rows(path, overrides or {})
+    return _csv_rows(path, overrides or {})
 
 
-def _csv_rows(path: Path) -> tuple[list[str], Iterator[InputRow]]:
+HEADER_SEARCH = 20
+"""How many non-blank rows are searched for the header before the first one is taken."""
+
+_Record = TypeVar("_Record")
+
+
+def _find_header(
+    records: Iterator[_Record],
+    texts: Callable[[_Record], list[str]],
+    overrides: Mapping[str, str],
+) -> tuple[_Record | None, list[_Record], list[_Record]]:
+    """The header record, the non-blank records above it and the records read past it (to be
+    read again as data). The header is the first row that names a role and has two or more
+    non-empty cells, more than any row above it (a title, a date line); otherwise (none of the
+    first :data:`HEADER_SEARCH` does) the first row with two or more, a header credverify cannot
+    map (the run stops and names its columns), else the first row."""
+    read: list[_Record] = []
+    non_blank: list[int] = []
+    chosen: int | None = None
+    widest = 0
+    for record in records:
+        read.append(record)
+        cells = [text.strip() for text in texts(record)]
+        named = [cell for cell in cells if cell]
+        if not named:
+            continue
+        non_blank.append(len(read) - 1)
+        if len(named) >= 2 and any(cell in overrides or role_of(cell) for cell in named):
+            # A row above it as wide as it is no title: it is the header, one credverify
+            # cannot map, and this is a data row with a value that reads like a header.
+            if len(named) > widest:
+                chosen = len(read) - 1
+            break
+        widest = max(widest, len(named))
+        if len(non_blank) >= HEADER_SEARCH:
+            break
+    if not non_blank or (chosen is None and non_blank[0] != 0):
+        # Nothing like a header, and a blank first row where it should be: no header row.
+        return None, [], []
+    if chosen is None:
+        wide = [i for i in non_blank if sum(1 for t in texts(read[i]) if t.strip()) >= 2]
+        chosen = wide[0] if wide else non_blank[0]
+    above = [read[i] for i in non_blank if i < chosen]
+    return read[chosen], above, read[chosen + 1 :]
+
+
+def _shown_row(cells: Sequence[object]) -> str:
+    text = " | ".join(str(c).strip() for c in cells if c is not None and str(c).strip())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _csv_rows(path: Path, overrides: Mapping[str, str]) -> InputTable:
     with path.open("rb") as raw:
         head = raw.read(256 * 1024)
     if not head.strip(b"\x00 \r\n\t\xef\xbb\xbf"):
         raise InputError(f"{path}: the file is empty")
     encoding = detect_encoding(head)
     sample = head.decode(encoding, errors="replace").replace("\x00", "")
-    # The header line decides the delimiter: csv.Sniffer guesses wrong on files with multi-line
-    # quoted cells and may pick ' as the quote character.
-    first_line = sample.lstrip("\ufeff").splitlines()[0] if sample.strip() else ""
+    # The first line with a delimiter decides which (a title line above the header may have
+    # none): csv.Sniffer guesses wrong on files with multi-line quoted cells and may pick ' as
+    # the quote character.
+    lines = [line for line in sample.lstrip("\ufeff").splitlines() if line.strip()]
+    first_line = next(
+        (line for line in lines[:HEADER_SEARCH] if any(d in line for d in DELIMITERS)), ""
+    )
     delimiter = max(DELIMITERS, key=first_line.count)
     if not first_line.count(delimiter):
         delimiter = ","
     text = path.open(encoding=encoding, errors="replace", newline="")
     # NUL bytes break the csv module; they carry nothing in a supplier list.
     reader = csv.reader((line.replace("\x00", "") for line in text), delimiter=delimiter)
+    records = enumerate(reader, start=1)
     try:
-        header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
+        found, above, again = _find_header(records, lambda record: record[1], overrides)
+        header_row, first = found if found is not None else (1, [])
+        header = [h.strip().lstrip("\ufeff") for h in first]
         _check_header(path, header)
     except (InputError, csv.Error) as problem:
         text.close()
@@ -142,10 +222,9 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[InputRow]]:
 
     def rows() -> Iterator[InputRow]:
         with text:
-            number = 1
+            number = header_row
             try:
-                for values in reader:
-                    number += 1
+                for number, values in itertools.chain(again, records):
                     row = _row(number, values, header)
                     if row is not None:
                         yield row
@@ -155,7 +234,8 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[InputRow]]:
                     "before it are in the checkpoints"
                 ) from None
 
-    return header, rows()
+    skipped = tuple((number, _shown_row(values)) for number, values in above)
+    return InputTable(header, rows(), header_row, skipped)
 
 
 def _row(number: int, values: list[str], header: list[str]) -> InputRow | None:
@@ -205,7 +285,7 @@ _POSITIONS_SHOWN = 5
 _XLSX_EXPECTED = "a value (text, a number, a date or a boolean)"
 
 
-def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[InputRow]]:
+def _xlsx_rows(path: Path, overrides: Mapping[str, str]) -> InputTable:
     from openpyxl import load_workbook
 
     try:
@@ -215,10 +295,13 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[InputRow]]:
     sheet = workbook.active
     try:
         rows = _xlsx_cells(workbook, sheet) if sheet is not None else iter(())
-        _, first, problems = next(rows, (1, [], {}))
+        found, above, again = _find_header(rows, _xlsx_texts, overrides)
+        header_row, first, problems = found if found is not None else (1, [], {})
         if problems:
             problem = next(iter(problems.values()))
-            raise InputError(f"{path}: the header row holds {problem}; expected a column name")
+            raise InputError(
+                f"{path}: the header row ({header_row}) holds {problem}; expected a column name"
+            )
         header = ["" if h is None else str(h).strip() for h in first]
         _check_header(path, header)
     except Exception as problem:
@@ -228,9 +311,9 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[InputRow]]:
         raise InputError(f"{path}: the header row cannot be read: {problem}") from None
 
     def stream() -> Iterator[InputRow]:
-        last = 1
+        last = header_row
         try:
-            for last, values, problems in rows:
+            for last, values, problems in itertools.chain(again, rows):
                 row = _xlsx_row(last, values, problems, header)
                 if row is not None:
                     yield row
@@ -244,7 +327,17 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[InputRow]]:
         finally:
             workbook.close()
 
-    return header, stream()
+    skipped = tuple((number, _shown_row(values)) for number, values, _ in above)
+    return InputTable(header, stream(), header_row, skipped)
+
+
+def _xlsx_texts(record: _XlsxRow) -> list[str]:
+    """A sheet row's cells as text, for finding the header; a cell with a problem is blank."""
+    _, values, problems = record
+    return [
+        "" if value is None or index in problems else str(value)
+        for index, value in enumerate(values)
+    ]
 
 
 _XlsxRow = tuple[int, list[object], dict[int, str]]
@@ -345,22 +438,114 @@ def _xlsx_row(
     )
 
 
-def column_map(header: Sequence[str], overrides: Mapping[str, str]) -> dict[str, str]:
-    """field -> column: ``--map`` first, then the common header names."""
-    for column, field_name in overrides.items():
-        if column not in header:
-            raise InputError(f"--map {column}={field_name}: no column {column!r} in the file")
-        if field_name not in FIELDS:
-            raise InputError(
-                f"--map {column}={field_name}: unknown field; expected one of {', '.join(FIELDS)}"
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which column plays which role, and which columns are ignored and why."""
+
+    roles: dict[str, str]
+    """role -> column, what the claim builder reads."""
+    columns: tuple[tuple[str, str], ...]
+    """Every input column in file order with its role, ``""`` when it is ignored."""
+    ignored: dict[str, str]
+    """column -> why it is ignored."""
+    overridden: frozenset[str] = frozenset()
+    """The columns mapped by ``--map``."""
+
+    def describe(self) -> list[str]:
+        """What a person is told before the run: one line of mapped columns, one of ignored."""
+        mapped = "; ".join(
+            f"{column!r} -> {role}" + (" (--map)" if column in self.overridden else "")
+            for column, role in self.columns
+            if role
+        )
+        lines = [f"columns mapped: {mapped or 'none'}"]
+        if self.ignored:
+            lines.append(
+                "columns ignored: "
+                + "; ".join(f"{column!r} ({why})" for column, why in self.ignored.items())
             )
-    mapping = {f: c for c, f in overrides.items()}
+        return lines
+
+
+def map_columns(header: Sequence[str], overrides: Mapping[str, str]) -> ColumnMapping:
+    """Each column's role: ``--map`` first, then the header synonyms of
+    ``registries/headers.toml`` (in the languages of the schemes). When two columns name one
+    role, the first gives it and the other is ignored, and said so."""
+    taken: dict[str, str] = {}
+    for column, role in overrides.items():
+        if column not in header:
+            raise InputError(f"--map {column}={role}: no column {column!r} in the file")
+        if role not in FIELDS:
+            raise InputError(
+                f"--map {column}={role}: unknown field; expected one of {', '.join(FIELDS)}"
+            )
+        if role in taken:
+            raise InputError(
+                f"--map {column}={role}: {role} is already mapped to {taken[role]!r}; "
+                "a role takes one column"
+            )
+        taken[role] = column
+    roles = dict(taken)
+    columns: list[tuple[str, str]] = []
+    ignored: dict[str, str] = {}
     for column in header:
-        key = " ".join(column.casefold().replace("_", " ").split())
-        for field_name, names in FIELDS.items():
-            if field_name not in mapping and (key in names or key.replace(" ", "_") in names):
-                mapping[field_name] = column
-    return mapping
+        if column in overrides:
+            columns.append((column, overrides[column]))
+            continue
+        found = role_of(column) if column else None
+        if found is None:
+            ignored[column or "(unnamed)"] = "no known role"
+        elif found in roles:
+            ignored[column] = f"{found} is {roles[found]!r}"
+        else:
+            roles[found] = column
+            columns.append((column, found))
+            continue
+        columns.append((column, ""))
+    return ColumnMapping(roles, tuple(columns), ignored, frozenset(overrides))
+
+
+def column_map(header: Sequence[str], overrides: Mapping[str, str]) -> dict[str, str]:
+    """role -> column: ``--map`` first, then the header synonyms (:func:`map_columns`)."""
+    return map_columns(header, overrides).roles
+
+
+# Words in a header that suggest what an unmapped column holds, for the --map hint.
+_IDENTIFIER_WORDS = frozenset(
+    {"no", "nr", "number", "nummer", "numero", "numer", "code", "id", "ref", "reg"}
+)
+_SCHEME_WORDS = frozenset({"type", "typ", "cert", "certificate", "scheme", "programme", "program"})
+_IDENTIFIER_SIGNS = ("号", "码", "碼", "番号")
+_SCHEME_SIGNS = ("类型", "種別", "认证", "認証", "認定")
+
+
+def _guessed_role(column: str) -> str | None:
+    words = {header_key(word) for word in re.split(r"[\W_]+", column)}
+    if words & _SCHEME_WORDS or any(sign in column for sign in _SCHEME_SIGNS):
+        return "scheme"
+    if words & _IDENTIFIER_WORDS or any(sign in column for sign in _IDENTIFIER_SIGNS):
+        return "identifier"
+    return None
+
+
+def require_claim_columns(path: Path, table: InputTable, mapping: ColumnMapping) -> None:
+    """Stop before any row is read when no column can make a claim (an identifier, a scheme,
+    a tier, a licence...): every row would come out with nothing checked. The message lists
+    the headers found and the ``--map`` lines that would help."""
+    if CLAIM_ROLES & set(mapping.roles):
+        return
+    unmapped = [column for column, role in mapping.columns if not role and column]
+    hints = [(column, _guessed_role(column)) for column in unmapped]
+    helpful = [f'--map "{column}={role}"' for column, role in hints if role]
+    if not helpful:
+        example = unmapped[0] if unmapped else "COLUMN"
+        helpful = [f'--map "{example}=identifier"']
+    found = ", ".join(repr(column) for column in table.header if column)
+    raise InputError(
+        f"{path.name}: no column carries an identifier or a scheme (headers found on row "
+        f"{table.header_row}: {found}); say which column holds what, e.g. {' '.join(helpful)}; "
+        f"roles: {', '.join(sorted(CLAIM_ROLES))}"
+    )
 
 
 def claims_of(
@@ -613,8 +798,16 @@ def run_batch(
     """Process every row of ``path`` and write the report to ``out``; returns the summary.
     ``notice`` receives remarks for a person (default: none are shown)."""
     started = datetime.now(UTC)
-    header, rows = read_rows(path)
-    fields = column_map(header, options.mapping)
+    say = notice or (lambda _: None)
+    table = read_table(path, options.mapping)
+    mapping = map_columns(table.header, options.mapping)
+    require_claim_columns(path, table, mapping)  # its message names every header itself
+    if table.skipped:
+        above = "; ".join(f"row {number} {text!r}" for number, text in table.skipped[:3])
+        more = f"; and {len(table.skipped) - 3} more" if len(table.skipped) > 3 else ""
+        say(f"header on row {table.header_row}; skipped above it: {above}{more}")
+    for line in mapping.describe():
+        say(line)
     store = verifier.store
     identity = run_identity(path, verifier, options)
     run = _open_run(
@@ -622,7 +815,7 @@ def run_batch(
     )
     finished = False
     try:
-        summary = _run(run, path, header, rows, fields, verifier, options, started, out, fmt,
+        summary = _run(run, path, table, mapping, verifier, options, started, out, fmt,
                        progress)  # fmt: skip
         finished = True
     finally:
@@ -636,9 +829,8 @@ def run_batch(
 def _run(
     run: str,
     path: Path,
-    header: list[str],
-    rows: Iterator[InputRow],
-    fields: Mapping[str, str],
+    table: InputTable,
+    mapping: ColumnMapping,
     verifier: Verifier,
     options: BatchOptions,
     started: datetime,
@@ -647,6 +839,7 @@ def _run(
     progress: Callable[[int, int], None] | None,
 ) -> Summary:
     store = verifier.store
+    fields = mapping.roles
     done = store.batch_done(run)
     chunk: list[InputRow] = []
     faults = 0
@@ -661,7 +854,7 @@ def _run(
             progress(len(results), faults)
         chunk.clear()
 
-    for row in rows:
+    for row in table.rows:
         read += 1
         if row.row in done:
             if progress is not None:
@@ -674,7 +867,9 @@ def _run(
         flush()
     info = RunInfo(
         source=path.name,
-        columns=tuple(header),
+        columns=tuple(table.header),
+        mapping=mapping.columns,
+        header_row=table.header_row,
         target=str(options.target) if options.target else "",
         started=started,
         finished=datetime.now(UTC),

@@ -1052,6 +1052,11 @@ def batch(
         stderr.print("[bold red]DEMO[/]: offline, against the SYNTHETIC demo registry")
     summary = _run_with_progress(file, verifier, options, target_out, chosen)
     _print_summary(summary, target_out, demo)
+    from credverify.reports import COLUMNS_SIDECAR_FORMATS, columns_sidecar
+
+    if chosen in COLUMNS_SIDECAR_FORMATS and columns_sidecar(target_out).is_file():
+        columns = columns_sidecar(target_out).resolve()
+        stdout.print(f"Columns read: {columns}", markup=False, soft_wrap=True)
     _finish([Severity(level) for level in summary.by_level if level != "none"], fail_on)
 
 

@@ -32,10 +32,12 @@ from credverify.reports._common import (
 )
 
 __all__ = [
+    "COLUMNS_SIDECAR_FORMATS",
     "FORMATS",
     "INPUT_PREFIX",
     "RunInfo",
     "Summary",
+    "columns_sidecar",
     "redact_urls",
     "safe_cell",
     "shown_url",
@@ -64,7 +66,33 @@ def write_report(path: Path, fmt: str, rows: Iterable[RowResult], run: RunInfo) 
         from credverify.reports.html_report import write
     else:
         from credverify.reports.fhir import write
-    summary = Summary()
+    holder = next((column for column, role in run.mapping if role == "holder"), "")
+    summary = Summary(holder_column=holder)
     with replacing(path) as part:
         write(part, counted(rows, summary), run, summary)
+    if fmt in COLUMNS_SIDECAR_FORMATS and run.mapping and (path.is_file() or not path.exists()):
+        with replacing(columns_sidecar(path)) as part:
+            _write_columns(part, run)
     return summary
+
+
+COLUMNS_SIDECAR_FORMATS = ("csv", "jsonl")
+"""Formats whose file holds rows only: the column mapping goes in a sidecar beside it (HTML
+shows it in its header, XLSX in its summary sheet, FHIR carries no input column at all)."""
+
+
+def columns_sidecar(path: Path) -> Path:
+    """Where a CSV or JSONL report's column mapping is written: ``report.csv.columns.csv``."""
+    return path.with_name(f"{path.name}.columns.csv")
+
+
+def _write_columns(path: Path, run: RunInfo) -> None:
+    """The sidecar: one line per input column, ``position,column,role,header_row`` (``role``
+    is ``ignored`` for a column no role was read from), neutralised like the report."""
+    import csv
+
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["position", "column", "role", "header_row"])
+        for position, column, role in run.mapping_rows():
+            writer.writerow([position, safe_cell(column), role, str(run.header_row)])

@@ -39,6 +39,7 @@ __all__ = [
     "input_column",
     "redact_urls",
     "replacing",
+    "row_name",
     "safe_cell",
     "scrub",
     "shown_url",
@@ -159,6 +160,18 @@ class RunInfo:
     run_id: str = ""
     """The batch run's identity (input hash and options); FHIR ids derive from it and from each
     row's content. Empty outside a batch run: the run's description stands in for it."""
+    mapping: tuple[tuple[str, str], ...] = ()
+    """Every input column with the role it was read as (``("EORI / AEO No.", "identifier")``),
+    ``""`` for a column that was ignored; empty when the run did not say."""
+    header_row: int = 1
+    """The input's header row (below a title, it is not row 1)."""
+
+    def mapping_rows(self) -> list[tuple[str, str, str]]:
+        """The column mapping as a table: position, column, role (``ignored`` when none)."""
+        return [
+            (str(position), column, role or "ignored")
+            for position, (column, role) in enumerate(self.mapping, start=1)
+        ]
 
 
 BLOCKED_SHOWN = 12
@@ -188,6 +201,8 @@ class Summary:
     by_level: Counter[str] = field(default_factory=Counter)
     """Rows per level of :func:`credverify.levels.row_level` (``"none"`` for nothing to report):
     what the exit code and ``--fail-on`` read."""
+    holder_column: str = ""
+    """The input column mapped to the holder, naming rows that make no claim."""
 
     @classmethod
     def of(cls, rows: Iterable[RowResult]) -> Summary:
@@ -213,13 +228,35 @@ class Summary:
         if row.assessment is not None and row.assessment.blockers:
             self.blocked += 1
             if len(self.blocked_rows) < BLOCKED_SHOWN:
-                first = next((v for v in row.values.values() if v.strip()), "")
                 codes = ", ".join(sorted({g.code.value for g in row.assessment.blockers}))
-                self.blocked_rows.append(f"row {row.row} {first[:60]!r}: {row.outcome} ({codes})")
+                self.blocked_rows.append(
+                    f"{row_name(row, self.holder_column)}: {row.outcome} ({codes})"
+                )
         if row.assessment is not None and any(
             g.severity.value in ("blocker", "warning") for g in row.assessment.gaps
         ):
             self.flagged += 1
+
+
+def row_name(row: RowResult, holder_column: str = "") -> str:
+    """How a summary names a row: its number and, when a claim or the ``holder_column`` names
+    one, its holder (shown
+    without URL secrets, cut at 60 characters). Never another input value: a first column may
+    hold anything, an identifier or a note.
+
+    >>> from credverify.records import Claim
+    >>> row_name(RowResult(row=7, values={"id": "X1"}, claims=(Claim(scheme="eu.aeo",
+    ...     holder="Fensta Logistik GmbH"),)))
+    "row 7 'Fensta Logistik GmbH'"
+    >>> row_name(RowResult(row=8, values={"notes": "see https://u:p@x.example/"}))
+    'row 8'
+    """
+    holder = next((c.holder.strip() for c in row.claims if c.holder and c.holder.strip()), "")
+    holder = holder or row.values.get(holder_column, "").strip()
+    if not holder:
+        return f"row {row.row}"
+    shown = redact_urls(" ".join(holder.split()))
+    return f"row {row.row} {(shown if len(shown) <= 60 else shown[:57] + '...')!r}"
 
 
 def country_of(row: RowResult) -> str:

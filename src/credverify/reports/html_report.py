@@ -2,8 +2,10 @@
 
 No network: inline CSS and JS, no fonts, scripts or images from anywhere, and a
 Content-Security-Policy that lets only this page's own script run (by its hash). The page has a
-header (source, target, times; a red banner for synthetic demo data), a ``#summary`` (counts by
-status, outcome and gap; outcomes and gaps by country as CSS bars), and the ``#results`` table: one
+header (source, target, times; a red banner for synthetic demo data; ``#columns``, which input
+column was read as which role and which were ignored), a ``#summary`` (counts by status, outcome
+and gap; ``#blocked-rows``, the first rows with a blocker by number and holder; outcomes and gaps
+by country as CSS bars), and the ``#results`` table: one
 ``tr.result-row`` per input row (row number, input columns, status, outcome, gaps) with
 ``data-outcome`` and ``data-status``, sortable by any column, filtered by the ``#filter`` text box
 and the ``#outcome-filter`` select, and expandable to the row's detail (claims, checks with findings
@@ -134,8 +136,29 @@ def _header(run: RunInfo, summary: Summary) -> str:
         ("Duration", f"{seconds:.1f} s"),
         ("Rows", f"{summary.rows:,}"),
     ]
+    if run.header_row != 1:
+        items.insert(1, ("Header row", f"{run.header_row} (rows above it skipped)"))
     facts = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in items)
-    return f'<header>\n<h1>credverify report</h1>\n<dl id="run">{facts}</dl>\n</header>\n'
+    return (
+        f'<header>\n<h1>credverify report</h1>\n<dl id="run">{facts}</dl>\n'
+        f"{_columns(run)}</header>\n"
+    )
+
+
+def _columns(run: RunInfo) -> str:
+    """Which input column was read as which role, and which were ignored."""
+    if not run.mapping:
+        return ""
+    rows = "".join(
+        f'<tr class="{"ignored" if role == "ignored" else "mapped"}"><td>{e(position)}</td>'
+        f"<td>{e(redact_urls(column))}</td><td>{e(role)}</td></tr>"
+        for position, column, role in run.mapping_rows()
+    )
+    return (
+        '<details id="columns" open><summary>Columns read</summary>\n'
+        "<table><thead><tr><th>#</th><th>column</th><th>role</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></details>\n"
+    )
 
 
 def _summary(summary: Summary) -> str:
@@ -153,6 +176,7 @@ def _summary(summary: Summary) -> str:
         _count_table("by-outcome", "Rows by outcome", outcomes, summary.rows, "o"),
         _count_table("by-gap", "Rows by gap", gaps, summary.rows, None),
         "</div>\n",
+        _blocked(summary),
         _chart(
             "chart-outcomes",
             "Outcomes by country",
@@ -175,6 +199,16 @@ def _summary(summary: Summary) -> str:
         )
     parts.append("</section>\n")
     return "".join(parts)
+
+
+def _blocked(summary: Summary) -> str:
+    """The first rows with a blocker, each named by its number and holder."""
+    if not summary.blocked_rows:
+        return ""
+    shown = len(summary.blocked_rows)
+    title = f"Rows with a blocker: the first {shown:,} of {summary.blocked:,}"
+    items = "".join(f"<li>{e(redact_urls(line))}</li>" for line in summary.blocked_rows)
+    return f'<h3>{e(title)}</h3>\n<ul id="blocked-rows">{items}</ul>\n'
 
 
 def _rank(name: str, order: tuple[str, ...]) -> int:
@@ -339,6 +373,7 @@ font-weight:700;font-size:1.1rem;letter-spacing:.02em;position:sticky;top:0;z-in
 h1{font-size:1.5rem;margin:1.2rem 0 .4rem}h2{font-size:1.2rem;margin:1.6rem 0 .6rem}
 #run{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:0}
 #run dt{color:var(--muted)}#run dd{margin:0;overflow-wrap:anywhere}
+#columns tr.ignored td{color:var(--muted)}
 .totals{font-weight:600}
 .counts{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}
 table{border-collapse:collapse}

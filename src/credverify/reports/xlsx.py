@@ -2,7 +2,8 @@
 
 Sheet ``results``: one row per input row (the input columns as read, then ``status``, ``outcome``,
 ``gaps``, ``top_remedy``, ``evidence``, ``error``, and ``synthetic`` in a demo run, under a red
-banner row). Sheet ``summary``: the run and its counts.
+banner row). Sheet ``summary``: the run and its counts, then each input column with the role it
+was read as (``ignored`` when none).
 
 Every value is neutralised (:func:`~credverify.reports.safe_cell`) and written as a string cell:
 openpyxl would otherwise store ``=...`` as a formula and ``#N/A`` as an error value, and
@@ -81,6 +82,8 @@ def _write_summary(sheet: WriteOnlyWorksheet, run: RunInfo, summary: Summary) ->
     if run.synthetic:
         sheet.append([_cell(sheet, SYNTHETIC_BANNER, font=_BANNER_FONT, fill=_BANNER_FILL)])
     line("source", run.source)
+    if run.header_row != 1:
+        line("header row", run.header_row)
     line("target", run.target or "none (verification only)")
     line("started", run.started.isoformat(timespec="seconds"))
     line("finished", run.finished.isoformat(timespec="seconds"))
@@ -98,6 +101,11 @@ def _write_summary(sheet: WriteOnlyWorksheet, run: RunInfo, summary: Summary) ->
         line(title, "rows", bold=True)
         for name, count in counts:
             line(name, count)
+    if run.mapping:
+        line()
+        line("column", "read as", bold=True)
+        for _, column, role in run.mapping_rows():
+            line(column, role)
 
 
 def _discard(sheet: WriteOnlyWorksheet) -> None:
