@@ -198,15 +198,15 @@ class Scheme(Sourced):
             raise ValueError(f"duplicate tier ids in {tier_ids}")
         # A spelling that names two tiers would make the tier a user wrote depend on file order.
         named: dict[str, str] = {}
-        for tier in self.tiers:
-            for spelling in tier.spellings():
+        for each in self.tiers:
+            for spelling in each.spellings():
                 key = spelling_key(spelling)
                 if not key:
-                    raise ValueError(f"tier {tier.id!r}: the alias {spelling!r} has no letters")
-                other = named.setdefault(key, tier.id)
-                if other != tier.id:
+                    raise ValueError(f"tier {each.id!r}: the alias {spelling!r} has no letters")
+                other = named.setdefault(key, each.id)
+                if other != each.id:
                     raise ValueError(
-                        f"tier {tier.id!r}: the spelling {spelling!r} also names tier {other!r}"
+                        f"tier {each.id!r}: the spelling {spelling!r} also names tier {other!r}"
                     )
         for basis in self.legal_basis:
             for tier in basis.tiers:
