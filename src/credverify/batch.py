@@ -419,8 +419,9 @@ def claims_of(
                 for c in claims
                 if c.identifier and any(_identifies(kb, s, c.identifier) for s in named)
             ]
+            by_hint = _Where(row, {**columns, "*": columns["scheme"]})
             hinted = _decide(fitting[0] if fitting else None, issued, hint, None, None, holder,
-                             kb, where).claim  # fmt: skip
+                             kb, by_hint).claim  # fmt: skip
             claims.append(hinted)
     if tier:
         # The tier is the row's credential's: the one named, else the first with tiers.
@@ -428,11 +429,13 @@ def claims_of(
             (c for c in claims if is_assessed(c.scheme, kb) and kb.scheme(c.scheme).tiers), None
         )
         if holder_of_tier is None and not any(is_assessed(c.scheme, kb) for c in claims):
-            holder_of_tier = _decide(None, issued, None, None, tier, holder, kb, where).claim
+            by_tier = _Where(row, {**columns, "*": columns["tier"]})
+            holder_of_tier = _decide(None, issued, None, None, tier, holder, kb, by_tier).claim
             claims.append(holder_of_tier)
         if holder_of_tier is not None and kb.scheme(holder_of_tier.scheme).tiers:
+            by_tier = _Where(row, {**columns, "*": columns["tier"]})
             tiered = _decide(holder_of_tier.identifier, issued, holder_of_tier.scheme, None,
-                             tier, holder, kb, where).claim  # fmt: skip
+                             tier, holder, kb, by_tier).claim  # fmt: skip
             claims[claims.index(holder_of_tier)] = tiered
     for name, role in mapped(lambda r: r.tier_of):
         scheme_id = str(role.tier_of)

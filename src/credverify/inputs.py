@@ -547,7 +547,20 @@ def _by_identifier(
             return own
     candidates = identify(text)
     valid = [c for c in candidates if c.valid]
-    read = _pick(_options(valid, hinted, kb), place, kb, where, text)
+    # A column's scheme (an NPI column) keeps a value that identify() ranks as a typo of it
+    # ahead of any valid reading: 1234567890 is a mistyped NPI before it is a customs code.
+    weak = () if hinted else (rules.named(fallback) if fallback else ())
+    for candidate in candidates:
+        if candidate.valid:
+            break
+        typo = _options([candidate], weak, kb) if weak else []
+        if typo:
+            return typo[0]
+    contradiction: InputError | None = None
+    try:
+        read = _pick(_options(valid, hinted, kb), place, kb, where, text)
+    except InputError as bad:
+        read, contradiction = None, bad
     if read is not None:
         return read
     if valid and hinted and all(kb.scheme(s).identifier_kinds for s in hinted):
@@ -562,11 +575,18 @@ def _by_identifier(
     unplaced: InputError | None = None
     if named and (place is not None or len(named) == 1):
         try:
-            return _by_place(place, named, tier, kb, where)
+            placed = _by_place(place, named, tier, kb, where)
         except InputError as bad:
             if hinted:
                 raise
             unplaced = bad
+        else:
+            # A scheme with no identifier kind takes any text, but not a valid identifier of
+            # another country's scheme: that is a contradiction, not a free-text number.
+            if kb.scheme(placed.scheme).identifier_kinds or contradiction is None:
+                return placed
+    if contradiction is not None:
+        raise contradiction
     read = _pick(_options(candidates, hinted, kb), place, kb, where, text)
     if read is not None:
         return read
