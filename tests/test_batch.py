@@ -67,7 +67,7 @@ def test_every_row_comes_out_once_with_a_status_or_an_error(tmp_path: Path) -> N
     assert [line["row"] for line in lines] == [2, 3, 4, 6]
     by_row = {line["row"]: line for line in lines}
     assert "column country" in str(by_row[3]["error"])
-    assert "expected an ISO country code" in str(by_row[3]["error"])
+    assert "unknown place 'Germny'; did you mean 'Germany' (DE)?" in str(by_row[3]["error"])
     assert "2 columns, expected 4" in str(by_row[4]["error"])
     assert by_row[6]["status"] == "invalid"
     assert by_row[2]["status"] == "unverifiable"  # offline, nothing cached: never "verified"
@@ -327,3 +327,31 @@ def test_an_array_formula_is_read_as_its_text(tmp_path: Path) -> None:
     [row] = list(rows)
     assert row.values == {"supplier": "=SUM(1,2)", "country": "DE"}
     assert row.error is None
+
+
+def test_aeo_rows_of_every_partner_are_assessed_under_their_own_scheme(tmp_path: Path) -> None:
+    rows = [
+        ["Synthetic Uhren AG", "Switzerland", "CHAEOF1234", ""],
+        ["Synthetic Fisk AS", "Norway", "NOAEOF00001", ""],
+        ["Synthetic Goods Ltd", "UK", "GBAEOF123456789", "AEO-F"],
+        ["Synthetic Maschinen GmbH", "Germany", "DEAEOF1234", "AEO-S"],
+        ["Synthetic Trading Ltd", "CN", "", "高级认证"],
+    ]
+    source = write_csv(tmp_path / "partners.csv", ["supplier", "country", "aeo", "tier"], rows)
+    out = tmp_path / "partners.jsonl"
+    run(source, out)
+    lines = {line["row"]: line for line in jsonl(out)}
+    assert all(line["error"] is None for line in lines.values()), lines
+    schemes = {row: [c["scheme"] for c in line["claims"]] for row, line in lines.items()}
+    assert schemes == {
+        2: ["ch.aeo"], 3: ["no.aeo"], 4: ["gb.aeo"], 5: ["eu.aeo"], 6: ["cn.aeo"]
+    }  # fmt: skip
+    assert lines[4]["claims"][0]["tier"] == "AEOF"
+    assert lines[5]["claims"][0]["jurisdiction"] == "DE"
+    assert lines[6]["claims"][0]["tier"] == "advanced"
+    for line in lines.values():
+        assessment = line["assessment"]
+        assert assessment is not None
+        assert assessment["target"]["jurisdiction"] == "NL"
+        claimed = json.dumps(assessment)
+        assert line["claims"][0]["scheme"] in claimed

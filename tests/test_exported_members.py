@@ -8,7 +8,7 @@ INTENDED = {
     "Assessment", "Candidate", "Check", "CheckStatus", "Claim", "CredverifyError", "Evidence",
     "Gap", "GapCode", "InvalidIdentifier", "KnowledgeBase", "Outcome", "RegistryRecord",
     "Screening", "ScreeningResult", "Severity", "Target", "Verifier", "__version__", "assess",
-    "identify", "load_knowledge",
+    "claim_from", "identify", "load_knowledge", "parse_place",
 }  # fmt: skip
 
 

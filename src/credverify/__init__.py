@@ -36,8 +36,10 @@ _PUBLIC: dict[str, str] = {
     "Target": "credverify.records",
     "Verifier": "credverify.verifier",
     "assess": "credverify.recognition",
+    "claim_from": "credverify.inputs",
     "identify": "credverify.identifiers",
     "load_knowledge": "credverify.knowledge",
+    "parse_place": "credverify.places",
 }
 _RENAMED = {"load_knowledge": "load"}
 
@@ -62,15 +64,19 @@ __all__ = [
     "Verifier",
     "__version__",
     "assess",
+    "claim_from",
     "identify",
     "load_knowledge",
+    "parse_place",
 ]
 
 if TYPE_CHECKING:
     from credverify.errors import CredverifyError, InvalidIdentifier
     from credverify.identifiers import Candidate, identify
+    from credverify.inputs import claim_from
     from credverify.knowledge import KnowledgeBase
     from credverify.knowledge import load as load_knowledge
+    from credverify.places import parse_place
     from credverify.recognition import assess
     from credverify.records import (
         Assessment,

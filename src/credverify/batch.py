@@ -41,6 +41,7 @@ from credverify.adapters.base import AdapterKind, adapter_class, plugins
 from credverify.adapters.snapshot import detect_encoding
 from credverify.errors import InputError, LookupFailed, ReportIncomplete
 from credverify.headers import CLAIM_ROLES, ROLES, header_key, header_synonyms, role_of
+from credverify.inputs import Role, is_assessed
 from credverify.records import Check, Claim, RowResult, Screening, Target
 from credverify.reports import RunInfo, Summary, write_report
 from credverify.store import Store
@@ -55,6 +56,7 @@ __all__ = [
     "ColumnMapping",
     "InputTable",
     "RunIdentity",
+    "claims_of",
     "column_map",
     "map_columns",
     "read_rows",
@@ -69,20 +71,6 @@ __all__ = [
 FIELDS: dict[str, tuple[str, ...]] = {
     role: header_synonyms().by_role.get(role, ()) for role in ROLES
 }
-LICENCES = {
-    "psychologist": "us.licence.psychologist",
-    "counselor": "us.licence.counselor",
-    "counsellor": "us.licence.counselor",
-    "lpc": "us.licence.counselor",
-    "lmhc": "us.licence.counselor",
-    "social-worker": "us.licence.social-worker",
-    "social worker": "us.licence.social-worker",
-    "lcsw": "us.licence.social-worker",
-    "mft": "us.licence.mft",
-    "lmft": "us.licence.mft",
-}
-# Schemes that identify a business or a person rather than a credential: verified, not assessed.
-IDENTITY_SCHEMES = frozenset({"eu.eori", "gb.eori", "us.npi", "us.oig.leie"})
 CHUNK = 500
 KEEP_UNFINISHED = timedelta(days=30)
 """An unfinished run nobody resumes is forgotten after this long without a checkpoint."""
@@ -554,106 +542,108 @@ def claims_of(
     row: int,
     knowledge: KnowledgeBase | None = None,
 ) -> list[Claim]:
-    """The claims a row makes, from its mapped columns; tiers and schemes are checked against
-    ``knowledge`` (the verifier's, so ``--registries`` overrides count; default: bundled)."""
+    """The claims a row makes, from its mapped columns (role -> column), each decided by
+    :func:`credverify.inputs.claim_from`'s rules against ``knowledge`` (the verifier's, so
+    ``--registries`` overrides count; default: bundled). What each role says is data
+    (``[roles]`` of ``registries/inputs.toml``); every identifier is routed by what it is."""
+    from credverify.inputs import _decide, _place, _Where, input_rules, is_assessed
+    from credverify.knowledge import load
 
-    def get(name: str) -> str:
-        column = fields.get(name)
+    kb = knowledge or load()
+    roles = input_rules(kb).roles
+
+    def get(role: str) -> str:
+        column = fields.get(role)
         return (values.get(column) or "").strip() if column else ""
 
+    def mapped(test: Callable[[Role], object]) -> list[tuple[str, Role]]:
+        return [(name, r) for name, r in roles.items() if test(r) and get(name)]
+
     holder = get("holder") or None
-    country = get("country").upper() or None
-    if country is not None and not _plausible_country(country):
-        raise InputError(
-            f"row {row}, column {fields['country']}: expected an ISO country code such as DE or "
-            f"US-CA, got {country!r}"
-        )
+    hint_role = next((n for n, _ in mapped(lambda r: r.scheme)), None)
+    tier_role = next((n for n, _ in mapped(lambda r: r.tier)), None)
+    place_roles = {str(r.place): n for n, r in mapped(lambda r: r.place)}
+    # Messages name the column a value came from, whichever role it was read in.
+    columns = {**fields}
+    for kind, role_name in (*place_roles.items(), ("scheme", hint_role), ("tier", tier_role)):
+        if role_name is not None:
+            columns[kind] = fields[role_name]
+    where = _Where(row, columns)
+    places = {kind: _place(get(n), where, kind, roles[n].within) for kind, n in place_roles.items()}
+    country, state = places.get("country"), places.get("state")
+    # A licence is issued by a state; a country alone says only which country.
+    issued = state or country
+    hint = get(hint_role) if hint_role else None
+    tier = get(tier_role) if tier_role else None
     claims: list[Claim] = []
-    if eori := get("eori"):
-        eori_scheme = "gb.eori" if eori.upper().startswith(("GB", "XI")) else "eu.eori"
-        claims.append(Claim(scheme=eori_scheme, identifier=eori, holder=holder))
-    tier = get("aeo_tier") or None
-    aeo_id = get("aeo_number") or get("uscc") or get("corporate_number")
-    if aeo_id or tier:
-        aeo_scheme = _aeo_scheme(country, aeo_id, knowledge)
-        if aeo_scheme is not None and tier is not None:
-            _check_tier(aeo_scheme, _tier(aeo_scheme, tier), row, fields["aeo_tier"], knowledge)
-        if aeo_scheme is not None:
-            claims.append(
-                Claim(
-                    scheme=aeo_scheme, tier=_tier(aeo_scheme, tier), identifier=aeo_id or None,
-                    holder=holder, jurisdiction=country,
-                )
-            )  # fmt: skip
-    if ctpat := get("ctpat"):
-        claims.append(Claim(scheme="us.ctpat", tier=ctpat.lower(), holder=holder))
-    state = get("licence_state").upper() or None
-    if state and not state.startswith("US-") and len(state) == 2:
-        state = f"US-{state}"
-    if npi := get("npi"):
-        claims.append(Claim(scheme="us.npi", identifier=npi, holder=holder))
-    if licence := get("licence_type"):
-        licence_scheme = LICENCES.get(licence.casefold())
-        if licence_scheme is None:
-            raise InputError(
-                f"row {row}, column {fields['licence_type']}: unknown licence type {licence!r}; "
-                f"expected one of {', '.join(sorted(LICENCES))}"
-            )
-        claims.append(Claim(scheme=licence_scheme, holder=holder, jurisdiction=state))
-    if number := get("hcpc_number"):
-        claims.append(Claim(scheme="gb.hcpc", identifier=number, holder=holder))
-    if number := get("bacp_number"):
-        claims.append(Claim(scheme="gb.bacp", identifier=number, holder=holder))
-    if authority := get("psypact"):
-        claims.append(Claim(scheme="us.psypact", tier=authority.lower(), holder=holder))
-    return claims
+    for name, role in mapped(lambda r: r.identifier):
+        claims.append(
+            _decide(get(name), issued, None, role.fallback, None, holder, kb,
+                    _Where(row, {**columns, "identifier": fields[name]})).claim
+        )  # fmt: skip
+    hinted: Claim | None = None
+    if hint:
+        # The row names its credential: an identifier of it (an EU AEO's EORI) identifies it.
+        from credverify.inputs import schemes_named
+
+        try:
+            named = schemes_named(hint, kb)
+        except InputError as bad:
+            raise where.error("scheme", bad.message) from None
+        hinted = next((c for c in claims if c.scheme in named), None)
+        if hinted is None:
+            fitting = [
+                c.identifier
+                for c in claims
+                if c.identifier and any(_identifies(kb, s, c.identifier) for s in named)
+            ]
+            by_hint = _Where(row, {**columns, "*": columns["scheme"]})
+            hinted = _decide(fitting[0] if fitting else None, issued, hint, None, None, holder,
+                             kb, by_hint).claim  # fmt: skip
+            claims.append(hinted)
+    if tier:
+        # The tier is the row's credential's: the one named, else the first with tiers.
+        holder_of_tier = hinted or next(
+            (c for c in claims if is_assessed(c.scheme, kb) and kb.scheme(c.scheme).tiers), None
+        )
+        if holder_of_tier is None and not any(is_assessed(c.scheme, kb) for c in claims):
+            by_tier = _Where(row, {**columns, "*": columns["tier"]})
+            holder_of_tier = _decide(None, issued, None, None, tier, holder, kb, by_tier).claim
+            claims.append(holder_of_tier)
+        if holder_of_tier is not None and kb.scheme(holder_of_tier.scheme).tiers:
+            by_tier = _Where(row, {**columns, "*": columns["tier"]})
+            tiered = _decide(holder_of_tier.identifier, issued, holder_of_tier.scheme, None,
+                             tier, holder, kb, by_tier).claim  # fmt: skip
+            claims[claims.index(holder_of_tier)] = tiered
+    for name, role in mapped(lambda r: r.tier_of):
+        scheme_id = str(role.tier_of)
+        claims = [c for c in claims if c.scheme != scheme_id]
+        claims.append(
+            _decide(None, None, scheme_id, None, get(name), holder, kb,
+                    _Where(row, {"tier": fields[name]})).claim
+        )  # fmt: skip
+    return _distinct(claims, kb)
 
 
-def _check_tier(
-    scheme_id: str, tier: str | None, row: int, column: str, knowledge: KnowledgeBase | None
-) -> None:
-    """An unknown tier is this row's error, with what the scheme's tiers are."""
-    from credverify.errors import UnknownName
-    from credverify.knowledge import load
+def _identifies(kb: KnowledgeBase, scheme_id: str, identifier: str) -> bool:
+    from credverify.identifiers import kind
 
-    scheme = (knowledge or load()).scheme(scheme_id)
-    try:
-        scheme.tier(tier or "")
-    except UnknownName as unknown:
-        tiers = ", ".join(t.id for t in scheme.tiers)
-        raise InputError(
-            f"row {row}, column {column}: {unknown.message}; {scheme_id} tiers are {tiers}"
-        ) from None
+    return any(kind(k).is_valid(identifier) for k in kb.scheme(scheme_id).identifier_kinds)
 
 
-def _plausible_country(code: str) -> bool:
-    base = code.split("-", 1)[0]
-    return len(base) == 2 and base.isascii() and base.isalpha()
+def _distinct(claims: list[Claim], kb: KnowledgeBase) -> list[Claim]:
+    """One claim per credential scheme (the first column's: an AEO number before the USCC of
+    the same holder), one per identifier for identity schemes."""
+    from credverify.inputs import is_assessed
 
-
-def _aeo_scheme(
-    country: str | None, identifier: str, knowledge: KnowledgeBase | None
-) -> str | None:
-    from credverify.knowledge import load
-
-    prefix = (country or identifier[:2]).upper()
-    if prefix in ("GB", "XI"):
-        return "gb.aeo"
-    if prefix == "CN" or (len(identifier) == 18 and not country):
-        return "cn.aeo"
-    if prefix == "JP":
-        return "jp.aeo"
-    if prefix == "US":
-        return "us.ctpat"
-    if (knowledge or load()).within(prefix, "EU", date.today()):
-        return "eu.aeo"
-    return None
-
-
-def _tier(scheme: str, tier: str | None) -> str | None:
-    if tier is None:
-        return None
-    return tier.upper() if scheme in ("eu.aeo", "gb.aeo") else tier.lower()
+    seen: set[tuple[str, str | None]] = set()
+    kept = []
+    for claim in claims:
+        key = (claim.scheme, None if is_assessed(claim.scheme, kb) else claim.identifier)
+        if key not in seen:
+            seen.add(key)
+            kept.append(claim)
+    return kept
 
 
 @dataclass(frozen=True)
@@ -934,7 +924,8 @@ async def _finish(
     screening, screening_failure = await _screen(claims, verifier)
     assessment = None
     if options.target is not None:
-        credentials = [c for c in checks if c.claim.scheme not in IDENTITY_SCHEMES]
+        # Identity numbers and screening lists (EORI, NPI) are verified, not assessed.
+        credentials = [c for c in checks if is_assessed(c.claim.scheme, verifier.knowledge)]
         assessment = verifier.assess(credentials, options.target, options.as_of)
     return RowResult(
         row=row.row,

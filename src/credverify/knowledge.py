@@ -18,6 +18,7 @@ import json
 import os
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 from enum import StrEnum
@@ -54,6 +55,7 @@ __all__ = [
     "bundled_registries_dir",
     "fingerprint",
     "load",
+    "spelling_key",
 ]
 
 OVERRIDES_ENV = "CREDVERIFY_REGISTRIES"
@@ -139,8 +141,22 @@ class Sourced(_Entry):
 class Tier(Period):
     id: str
     name: str
+    aliases: tuple[str, ...] = Field(
+        default=(), description="Other spellings people write: AEO-S, Tier II, 高级认证..."
+    )
     note: str = ""
     confidence: Confidence = Confidence.CERTAIN
+
+    def spellings(self) -> tuple[str, ...]:
+        """Every spelling that names this tier: its id, its name and its aliases."""
+        return (self.id, self.name, *self.aliases)
+
+
+def spelling_key(text: str) -> str:
+    """How tier spellings are compared: NFKC, case-folded, only letters and digits kept, so
+    ``AEO-S``, ``AEO S`` and ``aeos`` are one spelling; ``+`` reads as "plus" (STP+)."""
+    folded = unicodedata.normalize("NFKC", text).casefold().replace("+", "plus")
+    return "".join(ch for ch in folded if ch.isalnum())
 
 
 class LegalBasis(Period):
@@ -193,6 +209,18 @@ class Scheme(Sourced):
         tier_ids = [t.id for t in self.tiers]
         if len(set(tier_ids)) != len(tier_ids):
             raise ValueError(f"duplicate tier ids in {tier_ids}")
+        # A spelling that names two tiers would make the tier a user wrote depend on file order.
+        named: dict[str, str] = {}
+        for each in self.tiers:
+            for spelling in each.spellings():
+                key = spelling_key(spelling)
+                if not key:
+                    raise ValueError(f"tier {each.id!r}: the alias {spelling!r} has no letters")
+                other = named.setdefault(key, each.id)
+                if other != each.id:
+                    raise ValueError(
+                        f"tier {each.id!r}: the spelling {spelling!r} also names tier {other!r}"
+                    )
         for basis in self.legal_basis:
             for tier in basis.tiers:
                 if tier not in tier_ids:
@@ -215,6 +243,14 @@ class Scheme(Sourced):
         raise UnknownName(
             f"tier of {self.id}", tier_id, _suggest(tier_id, [t.id for t in self.tiers])
         )
+
+    def tier_named(self, text: str) -> Tier | None:
+        """The tier ``text`` spells (its id, name or an alias, compared by :func:`spelling_key`)."""
+        key = spelling_key(text)
+        for tier in self.tiers:
+            if any(spelling_key(spelling) == key for spelling in tier.spellings()):
+                return tier
+        return None
 
     def basis_on(self, day: date) -> LegalBasis | None:
         """The legal basis in force on ``day``, if the knowledge base knows one."""

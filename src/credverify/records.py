@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
     "Assessment",
@@ -122,8 +122,22 @@ class Attachment(_Record):
     description: str | None = None
 
 
+def _jurisdiction(value: str) -> str:
+    """A place as people write it, as its ISO code: ``Texas`` -> ``US-TX``, ``Netherlands`` ->
+    ``NL``; anything else is an InputError with suggestions.
+
+    The parser is imported here, not at the top: records is the bottom layer, and the parser
+    reads its spellings from the knowledge base's folder. Validating in the record itself, rather
+    than at the verifier's and the engine's boundaries, means no caller can hand the engine a
+    place it would silently fail to match (``Target("UK", ...)`` answering "unknown")."""
+    from credverify.places import parse_place
+
+    return parse_place(value)
+
+
 class Claim(_Record):
-    """A credential someone says they hold. Only ``scheme`` is required."""
+    """A credential someone says they hold. Only ``scheme`` is required. ``jurisdiction`` is
+    read as people write it (``Texas`` is ``US-TX``); an unknown place is an InputError."""
 
     scheme: str = Field(description="Scheme id, e.g. 'cn.aeo' or 'us.licence.psychologist'.")
     tier: str | None = Field(default=None, description="Tier id within the scheme, e.g. 'AEOS'.")
@@ -135,6 +149,18 @@ class Claim(_Record):
     valid_from: date | None = None
     valid_until: date | None = None
     evidence: tuple[Attachment, ...] = ()
+
+    def __init__(self, **data: Any) -> None:
+        # Normalised before pydantic's own validation, so a bad place raises InputError itself
+        # (exit 2 at the CLI) rather than a ValidationError wrapping it.
+        if isinstance(data.get("jurisdiction"), str):
+            data["jurisdiction"] = _jurisdiction(data["jurisdiction"])
+        super().__init__(**data)
+
+    @field_validator("jurisdiction")
+    @classmethod
+    def _known_place(cls, value: str | None) -> str | None:
+        return None if value is None else _jurisdiction(value)
 
 
 class RegistryRecord(_Record):
@@ -236,7 +262,9 @@ class Screening(_Record):
 
 
 class Target(_Record):
-    """Where and for what a credential should count: ``Target("NL", "aeo-security-benefits")``."""
+    """Where and for what a credential should count: ``Target("NL", "aeo-security-benefits")``.
+    ``jurisdiction`` is read as people write it (``Netherlands`` is ``NL``); an unknown place is
+    an InputError."""
 
     jurisdiction: str
     activity: str
@@ -249,7 +277,14 @@ class Target(_Record):
             data["jurisdiction"] = jurisdiction
         if activity is not None:
             data["activity"] = activity
+        if isinstance(data.get("jurisdiction"), str):
+            data["jurisdiction"] = _jurisdiction(data["jurisdiction"])
         super().__init__(**data)
+
+    @field_validator("jurisdiction")
+    @classmethod
+    def _known_place(cls, value: str) -> str:
+        return _jurisdiction(value)
 
     def __str__(self) -> str:
         return f"{self.activity} in {self.jurisdiction}"

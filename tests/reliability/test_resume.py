@@ -51,7 +51,7 @@ def write_rows(path: Path, count: int) -> Path:
             writer.writerow(
                 [
                     f"Supplier {i}",
-                    ("DE", "GB", "Germany", "")[kind],
+                    ("DE", "GB", "Germny", "")[kind],
                     f"GB{100200300000 + 10 * i:012d}" if kind == 1 else "",
                     "AEOS" if kind == 0 else "",
                 ]
@@ -64,7 +64,7 @@ def assert_every_row_once(report: Path, count: int) -> None:
     assert [line["row"] for line in lines] == list(range(2, count + 2)), "each row exactly once"
     for line in lines:
         assert line["values"]["supplier"] == f"Supplier {line['row'] - 2}"
-        assert (line["error"] is not None) == (line["values"]["country"] == "Germany")
+        assert (line["error"] is not None) == (line["values"]["country"] == "Germny")
 
 
 def checkpointed(database: Path) -> int:

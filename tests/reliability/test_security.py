@@ -255,7 +255,9 @@ EVIL = f"{XSS}{QUOTES}</script><script>alert(2)</script><!--&amp;-->"
 
 def evil_row() -> RowResult:
     """A row with the payload in every text a report shows."""
-    claim = Claim(scheme="eu.aeo", tier=EVIL, identifier=EVIL, holder=EVIL, jurisdiction=EVIL)
+    # A claim's jurisdiction is parsed as a place (an unknown one is refused); the registry's
+    # own record carries the payload there instead.
+    claim = Claim(scheme="eu.aeo", tier=EVIL, identifier=EVIL, holder=EVIL, jurisdiction="DE")
     now = datetime(2026, 3, 2, tzinfo=UTC)
     evidence = Evidence(
         adapter="eu.eos.aeo", method="POST", url=f"javascript:alert(3)//{EVIL}",
@@ -267,7 +269,12 @@ def evil_row() -> RowResult:
         reason=EVIL,
         adapter="eu.eos.aeo",
         record=RegistryRecord(
-            adapter="eu.eos.aeo", holder=EVIL, tier=EVIL, status=EVIL, details={EVIL: EVIL}
+            adapter="eu.eos.aeo",
+            holder=EVIL,
+            tier=EVIL,
+            status=EVIL,
+            details={EVIL: EVIL},
+            jurisdiction=EVIL,
         ),
         findings=(
             Finding(

@@ -436,7 +436,7 @@ def values() -> list[Case]:
     bad_country: list[Record] = [
         HEADER,
         GOOD[0],
-        ["Bad Country GmbH", "Germany", "", "AEOS"],
+        ["Bad Country GmbH", "Germny", "", "AEOS"],
         ["Digits Ltd", "12", "", ""],
         ["Emoji Ltd", "\U0001f1ec\U0001f1e7", "", ""],
         GOOD[1],
@@ -486,16 +486,16 @@ def values() -> list[Case]:
             bad_country,
             "country cells that are not ISO codes: a per-row error naming the column",
             row_errors={
-                3: "expected an ISO country code",
-                4: "expected an ISO country code",
-                5: "expected an ISO country code",
+                3: "column country: unknown place",
+                4: "column country: unknown place",
+                5: "column country: unknown place",
             },
         ),
         report(
             "roster-unknown-licence.csv",
             roster,
             "a clinician roster with an unknown licence type: a per-row error",
-            row_errors={3: "unknown licence type 'wizard'"},
+            row_errors={3: "unknown scheme 'wizard'"},
         ),
         report(
             "junk-eori.csv",
@@ -703,7 +703,7 @@ def workbooks() -> list[Case]:
             formulas,
             "cells that hold formulas: read as their text, never evaluated, every row kept",
             values={"2": {"supplier": "=1+1"}},
-            row_errors={"6": "expected an ISO country code"},
+            row_errors={"6": "column country: unknown place"},
         ),
         xlsx_report(
             "array-formula.xlsx",
@@ -711,14 +711,14 @@ def workbooks() -> list[Case]:
             "an array formula cell, past a blank row",
             extra=array_formula,
             rows=[2, 3, 4, 5, 6, 8],
-            row_errors={"6": "expected an ISO country code"},
+            row_errors={"6": "column country: unknown place"},
         ),
         xlsx_report(
             "typed-cells.xlsx",
             typed,
             "numbers, floats, dates and booleans where text is expected",
             rows=[2, 3, 4, 6],
-            row_errors={"3": "unknown tier of eu.aeo 'TRUE'", "4": "unknown tier"},
+            row_errors={"3": "unknown tier 'True' of eu.aeo", "4": "unknown tier"},
         ),
         xlsx_report("blank-rows.xlsx", gaps, "blank rows between data rows: skipped, counted"),
         xlsx_report(
