@@ -175,7 +175,8 @@ def test_assess_a_fact_can_deny_a_condition(capsys: pytest.CaptureFixture[str]) 
     [
         (["assess", "--to", "NL"], "--scheme"),
         (["assess", "--scheme", "cn.aeo", "--to", "NL", "--as-of", "2019-13-01"], "YYYY-MM-DD"),
-        (["assess", "--scheme", "us.licence.psychologist", "--to", "GB"], "--activity"),
+        # No default activity for an HCPC registration in Germany: the user must name one.
+        (["assess", "--scheme", "gb.hcpc", "--to", "DE"], "--activity"),
         (["assess", "--scheme", "cn.aeo", "--to", "NL", "--activity", "aeo-securty"], "did you"),
         (["assess", "--scheme", "cn.aeo", "--to", "NL", "--fact", "consent"], "NAME=yes"),
     ],
@@ -368,3 +369,22 @@ def test_batch_into_a_missing_folder_stops_before_any_work(
     [line] = err.splitlines()
     assert "no-such-folder" in line
     assert "does not exist" in line
+
+
+def test_the_cli_reads_tiers_places_and_default_activities_as_the_input_layer_does(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(
+        capsys, "assess", "--scheme", "eu.aeo", "--tier", "AEO-S", "--from", "Germany",
+        "--to", "Netherlands", "--json",
+    )  # fmt: skip
+    answer = json.loads(out)
+    assert code == 0
+    assert answer["outcome"] == "recognized"
+    assert answer["target"] == {"jurisdiction": "NL", "activity": "aeo-security-benefits"}
+    code, _, err = run(
+        capsys, "assess", "--scheme", "us.licence.psychologist", "--from", "US-CA", "--to", "US",
+        "--activity", "telehealth:psychology",
+    )  # fmt: skip
+    assert code == 2
+    assert "give a state, e.g. US-TX" in err

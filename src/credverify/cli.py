@@ -283,26 +283,31 @@ def _place(text: str | None, option: str, *, scheme: str | None = None) -> str |
 
 def _target(to: str, activity: str, kb: KnowledgeBase) -> Target:
     """The target of an assessment, checked before any lookup: a known place and activity."""
+    from credverify.inputs import require_state
     from credverify.records import Target
 
     jurisdiction = _place(to, "--to")
     assert jurisdiction is not None
     kb.activity(activity)  # an unknown activity is exit 2 with suggestions
-    # A US practitioner activity regulated per state needs a state (US-TX), not US: that check
-    # belongs to the input layer (credverify.inputs) and is called here once it exists.
+    require_state(jurisdiction, activity, kb)  # US-TX, not US, where the states regulate it
     return Target(jurisdiction, activity)
 
 
-def _default_activity(activity: str | None, scheme: str, kb: KnowledgeBase) -> str:
-    """Trade schemes default to security benefits; a practitioner must name the activity."""
+def _default_activity(activity: str | None, scheme: str, to: str, kb: KnowledgeBase) -> str:
+    """The scheme family's default activity for the target (knowledge-base data: trade schemes
+    default to AEO security benefits); a practitioner must name the activity."""
+    from credverify.inputs import default_activity
+
     if activity is not None:
         return activity
-    if kb.scheme(scheme).kind.value != "trade":
+    default = default_activity(kb.scheme(scheme).id, _place(to, "--to") or to, kb)
+    if default is None:
         raise InputError(
-            "--activity is needed for this scheme, e.g. title:clinical-psychologist, "
-            "telehealth:psychology or practise:counselling (see `credverify activities list`)"
+            f"--activity is needed: {scheme} has no default activity in {to} (e.g. "
+            "aeo-security-benefits, title:clinical-psychologist, telehealth:psychology; see "
+            "`credverify activities list`)"
         )
-    return "aeo-security-benefits"
+    return default
 
 
 def _finish(levels: list[Severity | None], fail_on: FailOn) -> None:
@@ -430,10 +435,10 @@ def assess(
         claims = _read_claims(claims_file)
     elif scheme is not None:
         issued = _place(issued_in, "--from", scheme=kb.scheme(scheme).id)
-        claims = [Claim(scheme=scheme, tier=tier, jurisdiction=issued)]
+        claims = [Claim(scheme=scheme, tier=_tier(scheme, tier, kb), jurisdiction=issued)]
     else:
         raise InputError("give --scheme (one credential) or --claims FILE (several)")
-    target = _target(to, _default_activity(activity, claims[0].scheme, kb), kb)
+    target = _target(to, _default_activity(activity, claims[0].scheme, to, kb), kb)
     assessment = assess_claims(
         claims,
         target,
@@ -572,19 +577,18 @@ def rules_show(
         stdout.print(f"Members: {members}", markup=False)
 
 
-def _scheme_of(text: str, kb: KnowledgeBase) -> str:
-    """The scheme an identifier most likely belongs to, from what it looks like."""
-    from credverify.identifiers import identify as identify_text
+def _scheme_of(text: str, country: str | None, kb: KnowledgeBase) -> str:
+    """The scheme an identifier belongs to, decided by the input layer (the batch's rules)."""
+    from credverify.inputs import claim_from
 
-    for candidate in identify_text(text):
-        named = candidate.details.get("scheme")
-        schemes = [named] if named else kb.schemes_for_kind(candidate.kind)
-        if schemes:
-            return schemes[0]
-    raise InputError(
-        f"cannot tell which scheme {text!r} belongs to: give --scheme "
-        "(see `credverify schemes list`)"
-    )
+    return claim_from(text, country=country, knowledge=kb).scheme
+
+
+def _tier(scheme: str, tier: str | None, kb: KnowledgeBase) -> str | None:
+    """A tier as written (AEO-S, Tier II, 高级认证) as the scheme's tier id."""
+    from credverify.inputs import normalise_tier
+
+    return normalise_tier(kb.scheme(scheme).id, tier, kb) if tier else None
 
 
 def _print_check(check: Check) -> None:
@@ -799,14 +803,18 @@ def lookup(
     oldest = _parse_duration(max_age, "--max-age")
     day = _parse_date(as_of, "--as-of") if as_of else None
     kb = _knowledge()
-    chosen = kb.scheme(scheme).id if scheme else _scheme_of(identifier or "", kb)
+    chosen = (
+        kb.scheme(scheme).id
+        if scheme
+        else _scheme_of(identifier or "", _place(issued_in, "--from"), kb)
+    )
     issued = _place(issued_in, "--from", scheme=chosen)
-    target = _target(to, _default_activity(activity, chosen, kb), kb) if to else None
+    target = _target(to, _default_activity(activity, chosen, to, kb), kb) if to else None
     claim = Claim(
         scheme=chosen,
         identifier=identifier,
         holder=holder,
-        tier=tier,
+        tier=_tier(chosen, tier, kb),
         jurisdiction=issued,
         evidence=tuple(_attachment(path) for path in evidence or ()),
     )
