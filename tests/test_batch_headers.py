@@ -248,3 +248,50 @@ def test_the_bundled_synonyms_cover_the_languages_of_the_schemes() -> None:
         ("Livello", "aeo_tier"), ("AEO区分", "aeo_tier"), ("Tipo de certificado", "scheme"),
     ]:  # fmt: skip
         assert synonyms.role_of(header) == role, header
+
+
+# -- end to end: the lists' own headers make claims that the (synthetic) registries verify ------
+
+
+def demo_values() -> tuple[dict[str, object], dict[str, str], dict[str, str]]:
+    demo = Path(__file__).resolve().parents[1] / "registries" / "snapshots" / "demo"
+    eori = next(
+        e for e in json.loads((demo / "gb-eori.json").read_text()) if e.get("companyDetails")
+    )
+    uscc = json.loads((demo / "cn-credit.json").read_text())["data"]["copInfoList"][0]
+    with (demo / "jp-aeo.csv").open(encoding="utf-8-sig") as text:
+        corp = next(csv.DictReader(text))
+    return eori, uscc, corp
+
+
+@pytest.mark.parametrize("language", ["english", "german", "chinese", "japanese"])
+def test_a_list_in_its_own_headers_is_verified_row_by_row(language: str, tmp_path: Path) -> None:
+    eori, uscc, corp = demo_values()
+    trader = str(eori["companyDetails"]["traderName"])  # type: ignore[index]
+    rows = {
+        "english": [
+            ISSUE_HEADER,
+            [trader, "United Kingdom", str(eori["eori"]), "EORI", "", "", "", ""],
+            [uscc["nameSaic"], "China", "", "AEO", "高级认证", uscc["socialCreditCode"], "", ""],
+            [corp["英語名"], "Japan", "", "AEO", corp["区分"], "", corp["法人番号"], ""],
+        ],
+        "german": [GERMAN_HEADER, [trader, "Vereinigtes Königreich", str(eori["eori"]), "", ""]],
+        "chinese": [
+            CHINESE_HEADER,
+            [uscc["nameSaic"], "中国", uscc["socialCreditCode"], "高级认证"],
+        ],
+        "japanese": [JAPANESE_HEADER, [corp["事業者名"], "日本", corp["法人番号"], corp["区分"]]],
+    }[language]
+    source = write_csv(tmp_path / f"{language}.csv", rows)
+    out = tmp_path / "report.jsonl"
+    run_batch(
+        source, Verifier(demo=True, store=tmp_path / "s.sqlite3"), BatchOptions(target=NL),
+        out=out, fmt="jsonl",
+    )  # fmt: skip
+    reported = lines(out)
+    assert len(reported) == len(rows) - 1
+    for row in reported:
+        assert row["error"] is None, row["error"]
+        statuses = [c["status"] for c in row["checks"]]  # type: ignore[union-attr]
+        assert statuses, (language, row)
+        assert set(statuses) <= {"verified", "partial"}, (language, row["checks"])
