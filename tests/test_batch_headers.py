@@ -295,3 +295,17 @@ def test_a_list_in_its_own_headers_is_verified_row_by_row(language: str, tmp_pat
         statuses = [c["status"] for c in row["checks"]]  # type: ignore[union-attr]
         assert statuses, (language, row)
         assert set(statuses) <= {"verified", "partial"}, (language, row["checks"])
+
+
+def test_a_tier_no_claim_can_take_is_said_on_the_row(tmp_path: Path) -> None:
+    header = ["Company", "Country", "AEO number", "Tier"]
+    source = write_csv(
+        tmp_path / "swiss.csv", [header, ["Alpenfracht AG", "CH", "CHAEOF000123", "AEOF"]]
+    )
+    out = tmp_path / "report.jsonl"
+    batch(source, out, [])
+    (row,) = lines(out)
+    assert [c["scheme"] for c in row["claims"]] == ["ch.aeo"]  # type: ignore[index,union-attr]
+    assert row["notes"] == [
+        "column Tier: tier 'AEOF' not read: the knowledge base models no tiers for ch.aeo"
+    ]

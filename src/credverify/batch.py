@@ -891,6 +891,7 @@ async def _process(
 ) -> list[RowResult]:
     try:
         planned: list[tuple[InputRow, list[Claim], str | None]] = []
+        unread: dict[int, str] = {}
         for row in rows:
             if row.error is not None:
                 planned.append((row, [], row.error))
@@ -898,6 +899,7 @@ async def _process(
             try:
                 claims = claims_of(row.values, fields, row.row, verifier.knowledge)
                 planned.append((row, claims, None))
+                unread[row.row] = _unread_tier(row.values, fields, claims, verifier.knowledge)
             except InputError as bad:
                 planned.append((row, [], bad.message))
         claims = [c for _, row_claims, _ in planned for c in row_claims]
@@ -905,10 +907,31 @@ async def _process(
         results = []
         for row, row_claims, error in planned:
             row_checks = [next(checks) for _ in row_claims]
-            results.append(await _finish(row, row_claims, row_checks, error, verifier, options))
+            result = await _finish(row, row_claims, row_checks, error, verifier, options)
+            if unread.get(row.row):
+                result = result.model_copy(update={"notes": (unread[row.row], *result.notes)})
+            results.append(result)
         return results
     finally:
         await verifier.http.aclose()
+
+
+def _unread_tier(
+    values: Mapping[str, str], fields: Mapping[str, str], claims: list[Claim], kb: KnowledgeBase
+) -> str:
+    """A tier the row gives that no claim could take (the scheme has no modelled tiers), said
+    on the row rather than dropped."""
+    column = fields.get("aeo_tier") or fields.get("tier")
+    given = (values.get(column) or "").strip() if column else ""
+    if not given or any(c.tier for c in claims):
+        return ""
+    untiered = [c.scheme for c in claims if not kb.scheme(c.scheme).tiers]
+    where = (
+        f"the knowledge base models no tiers for {', '.join(untiered)}"
+        if untiered
+        else ("no claim of this row has tiers")
+    )
+    return f"column {column}: tier {given!r} not read: {where}"
 
 
 async def _finish(
