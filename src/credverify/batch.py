@@ -556,8 +556,10 @@ def claims_of(
         column = fields.get(role)
         return (values.get(column) or "").strip() if column else ""
 
+    present = [(name, r) for name, r in roles.items() if name in fields and get(name)]
+
     def mapped(test: Callable[[Role], object]) -> list[tuple[str, Role]]:
-        return [(name, r) for name, r in roles.items() if test(r) and get(name)]
+        return [(name, r) for name, r in present if test(r)]
 
     holder = get("holder") or None
     hint_role = next((n for n, _ in mapped(lambda r: r.scheme)), None)

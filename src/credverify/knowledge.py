@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
 
@@ -152,9 +152,11 @@ class Tier(Period):
         return (self.id, self.name, *self.aliases)
 
 
+@lru_cache(maxsize=4096)
 def spelling_key(text: str) -> str:
     """How tier spellings are compared: NFKC, case-folded, only letters and digits kept, so
-    ``AEO-S``, ``AEO S`` and ``aeos`` are one spelling; ``+`` reads as "plus" (STP+)."""
+    ``AEO-S``, ``AEO S`` and ``aeos`` are one spelling; ``+`` reads as "plus" (STP+).
+    Cached: a batch spells the same few tiers on every row."""
     folded = unicodedata.normalize("NFKC", text).casefold().replace("+", "plus")
     return "".join(ch for ch in folded if ch.isalnum())
 
@@ -492,6 +494,8 @@ class KnowledgeBase:
         self.sources = tuple(sources)
         self.arrangements = dict(sorted((arrangements or {}).items()))
         self.activities = dict(sorted((activities or {}).items()))
+        # The rule engine asks where a place lies many times per batch row: asked once per day.
+        self._areas: dict[tuple[str, date], tuple[str, ...]] = {}
 
     def scheme(self, scheme_id: str) -> Scheme:
         try:
@@ -536,7 +540,12 @@ class KnowledgeBase:
         ``areas_of("US-CA", d)`` is ``["US-CA", "US"]``; ``areas_of("NL", d)`` is
         ``["NL", "EEA", "EU"]``; Northern Ireland (``XI``) is in GB and, for goods, under EU rules.
         """
-        code = jurisdiction.upper()
+        key = (jurisdiction.upper(), day)
+        if key not in self._areas:
+            self._areas[key] = self._areas_on(*key)
+        return list(self._areas[key])
+
+    def _areas_on(self, code: str, day: date) -> tuple[str, ...]:
         areas = [code]
         country = self.country_of(code)
         if country != code:
@@ -547,11 +556,14 @@ class KnowledgeBase:
         for union in sorted(self.unions.values(), key=lambda u: u.id, reverse=True):
             if any(m.code == country and m.contains(day) for m in union.members):
                 areas.append(union.id)
-        return list(dict.fromkeys(areas))
+        return tuple(dict.fromkeys(areas))
 
     def within(self, jurisdiction: str, area: str, day: date) -> bool:
         """True when ``jurisdiction`` lies in ``area`` on ``day`` (NL in the EU; GB not in 2021)."""
-        return area.upper() in self.areas_of(jurisdiction, day)
+        key = (jurisdiction.upper(), day)
+        if key not in self._areas:
+            self._areas[key] = self._areas_on(*key)
+        return area.upper() in self._areas[key]
 
 
 def bundled_registries_dir() -> Path:

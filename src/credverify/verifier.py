@@ -16,6 +16,7 @@ import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 
 from credverify.adapters.base import Adapter, AdapterKind, Answer, Query, adapter_class, plugins
@@ -63,8 +64,9 @@ class _Plan:
     adapter: Adapter | None = None
     query: Query | None = None
 
-    @property
+    @cached_property
     def key(self) -> tuple[str, str]:
+        """The request this plan makes (asked once per run); computed once per plan."""
         assert self.adapter is not None
         assert self.query is not None
         return (self.adapter.id, self.adapter.request_key(self.query))
