@@ -578,10 +578,24 @@ def rules_show(
 
 
 def _scheme_of(text: str, country: str | None, kb: KnowledgeBase) -> str:
-    """The scheme an identifier belongs to, decided by the input layer (the batch's rules)."""
-    from credverify.inputs import claim_from
+    """The scheme an identifier belongs to. With ``--from``, the input layer decides (the
+    batch's rules, the country's schemes); alone, the identifier's most likely reading as
+    :func:`credverify.identify` ranks them (a mistyped NPI before a format-only customs code)."""
+    if country is not None:
+        from credverify.inputs import claim_from
 
-    return claim_from(text, country=country, knowledge=kb).scheme
+        return claim_from(text, country=country, knowledge=kb).scheme
+    from credverify.identifiers import identify as identify_text
+
+    for candidate in identify_text(text):
+        named = candidate.details.get("scheme")
+        schemes = [named] if named else kb.schemes_for_kind(candidate.kind)
+        if schemes:
+            return schemes[0]
+    raise InputError(
+        f"cannot tell which scheme {text!r} belongs to: give --scheme or --from "
+        "(see `credverify schemes list`)"
+    )
 
 
 def _tier(scheme: str, tier: str | None, kb: KnowledgeBase) -> str | None:
