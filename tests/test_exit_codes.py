@@ -10,19 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from credverify.cli import EXIT_CODES, main
+from credverify.cli import EXIT_CODES
+from tests.test_cli import run
 
 README = Path(__file__).parent.parent / "README.md"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def readme_table() -> dict[int, str]:
