@@ -540,10 +540,13 @@ class KnowledgeBase:
         ``areas_of("US-CA", d)`` is ``["US-CA", "US"]``; ``areas_of("NL", d)`` is
         ``["NL", "EEA", "EU"]``; Northern Ireland (``XI``) is in GB and, for goods, under EU rules.
         """
+        return list(self._areas_cached(jurisdiction, day))
+
+    def _areas_cached(self, jurisdiction: str, day: date) -> tuple[str, ...]:
         key = (jurisdiction.upper(), day)
         if key not in self._areas:
             self._areas[key] = self._areas_on(*key)
-        return list(self._areas[key])
+        return self._areas[key]
 
     def _areas_on(self, code: str, day: date) -> tuple[str, ...]:
         areas = [code]
@@ -560,10 +563,7 @@ class KnowledgeBase:
 
     def within(self, jurisdiction: str, area: str, day: date) -> bool:
         """True when ``jurisdiction`` lies in ``area`` on ``day`` (NL in the EU; GB not in 2021)."""
-        key = (jurisdiction.upper(), day)
-        if key not in self._areas:
-            self._areas[key] = self._areas_on(*key)
-        return area.upper() in self._areas[key]
+        return area.upper() in self._areas_cached(jurisdiction, day)
 
 
 def bundled_registries_dir() -> Path:

@@ -225,6 +225,9 @@ class Adapter(ABC):
     parser are then never served."""
     short_name: ClassVar[str] = ""
     """How messages name the source ("NPPES", "HCPC"); the full name when empty."""
+    never_confirms: ClassVar[tuple[str, ...]] = ()
+    """Claim fields this source never shows (an NPI's end date, the EU AEO directory's
+    authorisation number): every answer of the source says so."""
     parse_off_loop: ClassVar[bool] = False
     """Parse in a worker thread under the deadline (HTML pages can be slow to parse)."""
 
@@ -355,6 +358,9 @@ class Adapter(ABC):
             )
         if exchange.redirects:  # the same-host hops that led to the answer are evidence too
             answer = replace(answer, evidence=(*exchange.redirects, *answer.evidence))
+        if not set(self.never_confirms) <= set(answer.unconfirmable):
+            unconfirmable = tuple(dict.fromkeys((*answer.unconfirmable, *self.never_confirms)))
+            answer = replace(answer, unconfirmable=unconfirmable)
         return answer
 
     def layout_changed(self, exchange: Exchange | None, why: str) -> LayoutChanged:

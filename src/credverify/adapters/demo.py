@@ -23,7 +23,7 @@ from typing import Any
 
 from credverify.adapters import snapshot
 from credverify.adapters.base import Adapter, AdapterKind, Answer, Query, register
-from credverify.adapters.demo_formats import FILES, FORMATS, HTTP, NEVER_CONFIRMED, DemoFormat
+from credverify.adapters.demo_formats import FILES, FORMATS, HTTP, DemoFormat
 from credverify.adapters.http import Exchange
 from credverify.errors import LookupFailed
 from credverify.knowledge import bundled_registries_dir
@@ -174,10 +174,13 @@ class DemoSnapshotAdapter(Adapter):
             by_identifier = bool(asked.identifier and data.by_identifier)
             what = asked.identifier if by_identifier else f"the name {asked.holder!r}"
             return Answer(
-                (), (data.evidence,), NEVER_CONFIRMED.get(type(data.adapter), ()), notes,
+                (), (data.evidence,), data.adapter.never_confirms, notes,
                 no_result=f"no entry for {what} in the synthetic demo file {data.format.file}",
             )  # fmt: skip
-        answer = data.adapter.parse(exchange.registry, asked)
+        # The imitated source's own checks too: its no-result rule, what it never confirms.
+        answer = data.adapter.checked(
+            exchange.registry, data.adapter.parse(exchange.registry, asked)
+        )
         said = dict.fromkeys([*notes, *answer.notes])
         return replace(
             answer,

@@ -39,7 +39,7 @@ from credverify.errors import LookupFailed
 from credverify.records import Evidence
 from credverify.store import SnapshotInfo
 
-__all__ = ["FILES", "FORMATS", "HTTP", "NEVER_CONFIRMED", "DemoFormat"]
+__all__ = ["FILES", "FORMATS", "HTTP", "DemoFormat"]
 
 HTTP = Http(offline=True)  # the real adapters lend only their parsers: offline, nothing is sent
 
@@ -185,11 +185,3 @@ FORMATS: dict[str, DemoFormat] = {
 
 FILES: dict[str, tuple[str, type[Adapter]]] = {s: (f.file, f.adapter) for s, f in FORMATS.items()}
 """Scheme -> the demo file and the adapter whose parser reads it."""
-
-
-NEVER_CONFIRMED: dict[type[Adapter], tuple[str, ...]] = {
-    NppesAdapter: ("valid_until",),
-    EosAeoAdapter: ("identifier",),
-    BacpRegisterAdapter: ("valid_from", "valid_until"),
-}
-"""What an imitated source never confirms, found or not (NPPES: an NPI's end date)."""

@@ -98,6 +98,7 @@ class EosAeoAdapter(Adapter):
     # One criterion per request: results of several criteria come back mixed, untraceable.
     batch_size = 1
     parser_version = 2
+    never_confirms = ("identifier",)  # neither the authorisation number nor the EORI is shown
 
     def refuses(self, query: Query) -> str | None:
         return None if _clean(query.holder) else NO_HOLDER
@@ -137,13 +138,13 @@ class EosAeoAdapter(Adapter):
             f"issuing country {country or 'any'}."
         )
         if records:
-            return Answer(records, (exchange.evidence,), ("identifier",), (NUMBER_NOTE, searched))
+            return Answer(records, (exchange.evidence,), notes=(NUMBER_NOTE, searched))
         if len(parts) != 1 or not REQUEST_DATE.fullmatch(request_date):
             raise self.layout_changed(
                 exchange, "sent a return with no result and not just its requestDate"
             )
         return Answer(
-            (), (exchange.evidence,), ("identifier",), (NUMBER_NOTE, searched, CONSENT_NOTE),
+            (), (exchange.evidence,), notes=(NUMBER_NOTE, searched, CONSENT_NOTE),
             no_result=f"<return><requestDate>{request_date}</requestDate></return>",
         )  # fmt: skip
 

@@ -119,6 +119,7 @@ class BacpRegisterAdapter(Adapter):
     concurrency = 1
     cache_ttl = timedelta(days=1)
     parser_version = 2
+    never_confirms = ("valid_from", "valid_until")  # the register shows no dates
     parse_off_loop = True
 
     def refuses(self, query: Query) -> str | None:
@@ -149,18 +150,17 @@ class BacpRegisterAdapter(Adapter):
             raise page.layout_changed(
                 f"counts {count.line!r} but shows {len(records)} member(s) it can read"
             )
-        unconfirmable = ("valid_from", "valid_until")
         if not records:
             no_result = said or (count.line if count is not None else None)
             if no_result is None:
                 raise page.layout_changed(
                     "shows neither a registered member nor its 'no results' wording"
                 )
-            return Answer((), (exchange.evidence,), unconfirmable, no_result=no_result)
+            return Answer((), (exchange.evidence,), no_result=no_result)
         notes = [DATES_NOTE]
         if count is not None and count.total > len(records):
             notes.append(f"Only the first {len(records)} of {count.total} results were read.")
-        return Answer(records, (exchange.evidence,), unconfirmable, tuple(notes))
+        return Answer(records, (exchange.evidence,), notes=tuple(notes))
 
     def count(self, page: HtmlPage) -> Count | None:
         """The page's count line, read whole; one it cannot read is a changed layout."""

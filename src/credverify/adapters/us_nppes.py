@@ -94,6 +94,7 @@ class NppesAdapter(Adapter):
     concurrency = 2
     cache_ttl = timedelta(days=1)
     parser_version = 2
+    never_confirms = ("valid_until",)  # an NPI does not expire
 
     def refuses(self, query: Query) -> str | None:
         if not query.identifier and not (query.holder and query.holder.strip()):
@@ -131,14 +132,13 @@ class NppesAdapter(Adapter):
         if not records:
             # ``result_count: 0`` with an empty list is NPPES's own "no such NPI".
             said = (DEACTIVATED_NOTE,)
-            return Answer((), (exchange.evidence,), ("valid_until",), said, "result_count 0")
+            return Answer((), (exchange.evidence,), (), said, "result_count 0")
         notes = [SELF_REPORTED_NOTE]
         if count > len(records):
             notes.append(f"NPPES counts {count} matches; only the first {len(records)} were read.")
         if not query.identifier and len(records) >= SEARCH_LIMIT:
             notes.append(f"Only the first {SEARCH_LIMIT} matches were fetched; narrow the search.")
-        # An NPI does not expire: NPPES can never confirm a claimed valid_until.
-        return Answer(records, (exchange.evidence,), ("valid_until",), tuple(notes))
+        return Answer(records, (exchange.evidence,), notes=tuple(notes))
 
     def _results(self, exchange: Exchange) -> tuple[list[dict[str, Any]], int]:
         """The result list and its count, after telling faults and unknown layouts apart."""
