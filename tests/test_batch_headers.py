@@ -309,3 +309,12 @@ def test_a_tier_no_claim_can_take_is_said_on_the_row(tmp_path: Path) -> None:
     assert row["notes"] == [
         "column Tier: tier 'AEOF' not read: the knowledge base models no tiers for ch.aeo"
     ]
+
+
+def test_headers_with_a_number_sign_before_the_name_are_mapped() -> None:
+    header = ["Fournisseur", "Pays", "N° EORI", "N° AEO", "Niveau AEO"]
+    mapping = map_columns(header, {})
+    assert mapping.roles == {
+        "holder": "Fournisseur", "country": "Pays", "eori": "N° EORI",
+        "aeo_number": "N° AEO", "aeo_tier": "Niveau AEO",
+    }  # fmt: skip

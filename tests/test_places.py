@@ -47,3 +47,14 @@ def test_records_read_back_from_json_are_checked_too() -> None:
     )
     with pytest.raises(ValidationError, match="unknown place"):
         Target.model_validate({"jurisdiction": "Atlantis", "activity": "aeo-security-benefits"})
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [("Norvège", "NO"), ("Niederlande", "NL"), ("Pays-Bas", "NL"), ("Noruega", "NO"),
+     ("Szwajcaria", "CH"), ("荷兰", "NL"), ("オランダ", "NL"), ("Corée du Sud", "KR")],
+)  # fmt: skip
+def test_country_names_in_the_languages_of_the_schemes_come_from_iso_translations(
+    written: str, code: str
+) -> None:
+    assert parse_place(written) == code

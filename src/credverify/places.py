@@ -104,7 +104,7 @@ def parse_place(text: str, *, what: str = "jurisdiction", country: str | None = 
         return upper
     if _SUBDIVISION.fullmatch(upper) and upper.split("-")[0] in places.countries:
         raise InputError(f"{what}: {raw!r} is not a subdivision of {upper[:2]} in ISO 3166-2")
-    found = places.by_spelling.get(_key(raw))
+    found = places.by_spelling.get(_key(raw)) or _translated().get(_key(raw))
     if found is not None:
         return found
     named = _subdivision_named(raw, "US")  # "Texas" alone: the only states the tool knows
@@ -116,6 +116,42 @@ def parse_place(text: str, *, what: str = "jurisdiction", country: str | None = 
         f"{what}: unknown place {raw!r}{hint} (expected an ISO code such as NL or US-TX, or a "
         "country name)"
     )
+
+
+# The languages of the schemes' countries and of the lists people send: country names in these
+# come from pycountry's own translations of ISO 3166-1, not from a table kept here.
+LANGUAGES = (
+    "de", "fr", "nl", "es", "it", "pt", "pl", "cs", "sv", "da", "nb", "fi", "ja", "ko",
+    "zh_CN", "zh_TW",
+)  # fmt: skip
+
+
+@cache
+def _translated() -> dict[str, str]:
+    """Country names in :data:`LANGUAGES` (Norvège, Niederlande, 荷兰...) -> alpha-2; read only
+    when a spelling is not an ISO code, an English name or an alias."""
+    import gettext
+
+    spec = importlib.util.find_spec("pycountry")
+    if spec is None or spec.origin is None:  # pragma: no cover - a declared dependency
+        return {}
+    locales = Path(spec.origin).parent / "locales"
+    english = {}
+    for entry in _iso("3166-1"):
+        for field in ("name", "common_name", "official_name"):
+            if entry.get(field):
+                english[entry[field]] = entry["alpha_2"]
+    names: dict[str, str] = {}
+    for language in LANGUAGES:
+        try:
+            catalog = gettext.translation("iso3166-1", str(locales), languages=[language])
+        except OSError:
+            continue
+        for name, code in english.items():
+            local = catalog.gettext(name)
+            if local != name:
+                names.setdefault(_key(local), code)
+    return names
 
 
 def _subdivision_named(name: str, country: str) -> str | None:
